@@ -1,0 +1,316 @@
+//! Source files, spans and the one diagnostic type every part of recoup reports.
+//!
+//! A source's text is stored once behind an `Arc` and every diagnostic keeps a
+//! handle to it, so any error can point into any file (a rule file, a state
+//! file, a test case) without copying text around.
+
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+
+/// A named text: a rule file, a state file, a protocol test case.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub name: String,
+    pub text: Arc<str>,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Arc<SourceFile> {
+        Arc::new(SourceFile { name: name.into(), text: text.into() })
+    }
+
+    /// 1-based line and column of a byte offset, for one-line renderings
+    /// (GitHub annotations, test failures) that do not go through miette.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = self.text.get(..offset).unwrap_or("");
+        let line = before.matches('\n').count() + 1;
+        let col =
+            before.rfind('\n').map_or(before.chars().count(), |nl| before.get(nl + 1..).unwrap_or("").chars().count())
+                + 1;
+        (line, col)
+    }
+}
+
+impl SourceCode for SourceFile {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.text.read_span(span, before, after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+/// A byte range in a source. Two spans always compare equal, so that AST
+/// nodes compare by meaning: a formatter's output must give back the same
+/// tree, wherever its nodes now sit.
+#[derive(Clone, Copy, Debug, Default, Eq)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl PartialEq for Span {
+    fn eq(&self, _: &Span) -> bool {
+        true
+    }
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span { start, end }
+    }
+    pub fn join(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+    pub fn len(self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl From<pest::Span<'_>> for Span {
+    fn from(span: pest::Span<'_>) -> Span {
+        Span::new(span.start(), span.end())
+    }
+}
+
+impl From<Span> for SourceSpan {
+    fn from(span: Span) -> SourceSpan {
+        SourceSpan::new(span.start.into(), span.len())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem, with everything needed to show it: a stable code, a short
+/// lowercase message, the file, labelled spans and a help line.
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub file: Option<Arc<SourceFile>>,
+    pub labels: Vec<(Span, String)>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            file: None,
+            labels: Vec::new(),
+            help: None,
+        }
+    }
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
+    }
+    pub fn in_file(mut self, file: &Arc<SourceFile>) -> Diagnostic {
+        self.file = Some(Arc::clone(file));
+        self
+    }
+    pub fn label(mut self, span: Span, text: impl Into<String>) -> Diagnostic {
+        self.labels.push((span, text.into()));
+        self
+    }
+    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+    pub fn maybe_help(mut self, help: Option<String>) -> Diagnostic {
+        if help.is_some() {
+            self.help = help;
+        }
+        self
+    }
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+    /// File name, line and column of the first label, for one-line renderings.
+    pub fn location(&self) -> Option<(String, usize, usize)> {
+        let file = self.file.as_ref()?;
+        let (span, _) = self.labels.first()?;
+        let (line, col) = file.line_col(span.start);
+        Some((file.name.clone(), line, col))
+    }
+    /// Render without colour at a fixed width: what snapshot tests pin and
+    /// what the CLI prints when its output is not a terminal.
+    pub fn render_plain(&self) -> String {
+        self.render(false)
+    }
+
+    /// Render with miette's graphical handler.
+    pub fn render(&self, color: bool) -> String {
+        let theme = if color { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
+        let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100);
+        let mut out = String::new();
+        if handler.render_report(&mut out, self).is_err() {
+            out = format!("error[{}]: {}\n", self.code, self.message);
+        }
+        out
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Diagnostic {}
+
+impl miette::Diagnostic for Diagnostic {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.code))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display + 'a>)
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.file.as_deref().map(|f| f as &dyn SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.file.is_none() || self.labels.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.labels.iter().map(|(span, text)| LabeledSpan::new_with_span(Some(text.clone()), *span))))
+    }
+}
+
+/// The closest of `candidates` to a misspelt `name`, if one is close enough
+/// to be worth suggesting.
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let mut best: Option<(&str, f64)> = None;
+    for candidate in candidates {
+        let score = strsim::jaro_winkler(name, candidate);
+        if score > 0.8 && best.is_none_or(|(_, s)| score > s) {
+            best = Some((candidate, score));
+        }
+    }
+    best.map(|(c, _)| c)
+}
+
+/// `did you mean `x`?`, ready for a help line.
+pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    did_you_mean(name, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+/// Every diagnostic code recoup can emit, with what it means. Codes are
+/// stable: never renamed, never reused. A test checks that every code used in
+/// the source is listed here.
+pub const CODES: &[(&str, &str)] = &[
+    ("recoup::io", "a file or folder could not be read or written"),
+    ("recoup::internal", "a broken internal invariant; please report it"),
+    ("parse::syntax", "the rule file does not follow the grammar"),
+    ("parse::unit", "a number carries a unit recoup does not know, or the wrong kind of unit"),
+    ("parse::too-large", "a rule file is larger or more deeply nested than recoup accepts"),
+    ("parse::encoding", "a file is not valid UTF-8"),
+    ("check::duplicate-fact", "two declarations of the same fact"),
+    ("check::duplicate-define", "two defines with the same name, or a define named like a fact"),
+    ("check::duplicate-rule", "two rules with the same id in one set of files"),
+    ("check::duplicate-protocol", "two protocols with the same id"),
+    ("check::duplicate-enum", "two enums with the same name"),
+    ("check::duplicate-clause", "a rule states the same clause twice"),
+    ("check::unknown-name", "an expression names a fact, define or value that does not exist"),
+    ("check::unknown-type", "a fact declaration names a type that does not exist"),
+    ("check::unknown-enum-value", "a value that is not one of the enum's values"),
+    ("check::unknown-builtin", "a call to a function that does not exist"),
+    ("check::unknown-rule", "`suppresses` names a rule that does not exist"),
+    ("check::bad-clause-value", "a priority, timing or category that is not one of the allowed words"),
+    ("check::missing-clause", "a rule lacks `when` or `advise`"),
+    ("check::type-mismatch", "an operation on values of the wrong type"),
+    ("check::unit-mismatch", "an operation on quantities of different dimensions"),
+    ("check::arity", "a function called with the wrong number of arguments"),
+    ("check::define-cycle", "defines that refer to each other in a loop"),
+    ("check::suppression-cycle", "rules that suppress each other in a loop"),
+    ("check::bad-default", "a default or range that does not fit the fact's type"),
+    ("check::bad-format", "an unknown format in an interpolation (`{x:...}`)"),
+    ("state::syntax", "the state file is not valid YAML"),
+    ("state::empty", "the state file holds nothing"),
+    ("state::unknown-field", "a field the fact declarations do not know"),
+    ("state::type", "a value of the wrong type"),
+    ("state::unknown-enum-value", "a value that is not one of the field's allowed values"),
+    ("state::unit", "a quantity whose unit cannot be read or is of the wrong kind"),
+    ("state::date", "a date or instant that cannot be read"),
+    ("state::range", "a value outside its allowed range"),
+    ("state::missing-field", "a required field is absent"),
+    ("state::requires", "a field given without the field it needs"),
+    ("state::future", "a reading or past event dated after `now`"),
+    ("test::syntax", "a protocol test case that cannot be read"),
+    ("test::unknown-rule", "a protocol test case names a rule that does not exist"),
+    ("test::failed", "a protocol test case did not hold"),
+    ("cli::no-input", "a command was given nothing to work on"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_compare_equal_wherever_they_are() {
+        assert_eq!(Span::new(1, 2), Span::new(40, 90));
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        let file = SourceFile::new("x", "ab\n°cd");
+        assert_eq!(file.line_col(0), (1, 1));
+        assert_eq!(file.line_col(3), (2, 1));
+        assert_eq!(file.line_col(5), (2, 2));
+    }
+
+    #[test]
+    fn suggestions_need_a_close_name() {
+        assert_eq!(did_you_mean("sorenes", ["soreness", "heavy_legs"]), Some("soreness"));
+        assert_eq!(did_you_mean("xyz", ["soreness", "heavy_legs"]), None);
+    }
+
+    #[test]
+    fn every_code_used_in_the_source_is_documented() {
+        let listed: std::collections::HashSet<&str> = CODES.iter().map(|(c, _)| *c).collect();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+        let mut missing = Vec::new();
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            for piece in text.split('"').skip(1).step_by(2) {
+                let is_code = ["parse::", "check::", "state::", "test::", "cli::", "recoup::", "lint::"]
+                    .iter()
+                    .any(|p| piece.starts_with(p))
+                    && !piece.contains(' ');
+                if is_code && !listed.contains(piece) {
+                    missing.push(piece.to_string());
+                }
+            }
+        }
+        assert!(missing.is_empty(), "codes used but not documented: {missing:?}");
+    }
+}

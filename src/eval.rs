@@ -1,0 +1,492 @@
+//! Evaluation: a checked program against one athlete's facts gives an
+//! outcome for every rule. Pure and deterministic: no clock, no I/O, no
+//! loops over anything but the (bounded) readings of a series.
+//!
+//! Speed comes from the shape of the work, not from tricks: names were
+//! resolved to slots by the checker, units were normalised, constants were
+//! folded, defines are computed once per athlete in dependency order, and the
+//! first pass over the rules records nothing. Only rules that fire (or every
+//! rule, for `explain`) are evaluated a second time with a trace.
+
+use std::cmp::Ordering;
+
+use chrono::{DateTime, Duration, FixedOffset};
+use serde::Serialize;
+
+use crate::builtins::{self, Builtin};
+use crate::program::*;
+use crate::value::Value;
+
+/// What happened to one rule.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "status")]
+pub enum Status {
+    Fired,
+    /// `when` was false, or `unless` held.
+    NotFired,
+    /// `when` could not be decided: a fact it needs is missing.
+    Unknown,
+    Suppressed {
+        by: usize,
+        reason: SuppressReason,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum SuppressReason {
+    /// The other rule says `suppresses` this one.
+    Declared,
+    /// One advises for a thing the other advises against; the higher
+    /// priority wins, and `against` wins a tie (caution first).
+    Conflict { tag: String },
+    /// Both rules would give the same advice; the first in output order
+    /// keeps it.
+    SameAdvice,
+}
+
+/// One recorded condition: its atom, whether it held, and the value it was
+/// about.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Record {
+    pub atom: u32,
+    pub result: Value,
+    pub subject: Value,
+}
+
+#[derive(Clone, Debug)]
+pub struct RuleOutcome {
+    pub status: Status,
+    /// Every atom of `when` and `unless` evaluated, in order. Filled for
+    /// fired rules, and for every rule when the evaluation was traced.
+    pub trace: Vec<Record>,
+    /// The values of the advice's holes, then of the reason's holes.
+    pub advice_values: Vec<Value>,
+    pub because_values: Vec<Value>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// One per rule of the program, by index.
+    pub rules: Vec<RuleOutcome>,
+    /// The rules that fired and were not suppressed, in output order: by
+    /// timing, then priority, then file order.
+    pub recommendations: Vec<usize>,
+    /// Every fact and define value, by slot (facts first).
+    pub slots: Vec<Value>,
+    /// Facts left out of the state that some rule needed to decide.
+    pub missing_facts: Vec<usize>,
+}
+
+/// Evaluate every rule. `facts` holds one value per declared fact, as the
+/// state loader produced it.
+pub fn evaluate(program: &Program, facts: &[Value]) -> Outcome {
+    run(program, facts, false)
+}
+
+/// Evaluate every rule and keep the trace of every condition, for `explain`
+/// and protocol tests.
+pub fn evaluate_traced(program: &Program, facts: &[Value]) -> Outcome {
+    run(program, facts, true)
+}
+
+fn run(program: &Program, facts: &[Value], trace_all: bool) -> Outcome {
+    let mut slots = Vec::with_capacity(program.slot_count());
+    slots.extend(facts.iter().take(program.facts.len()).cloned());
+    slots.resize(program.facts.len(), Value::Missing);
+    let now = match program.now_slot.and_then(|s| slots.get(s as usize)) {
+        Some(Value::Instant(t)) => Some(*t),
+        _ => None,
+    };
+    for define in &program.defines {
+        let value = Evaluator { slots: &slots, now }.eval(&define.expr, 0.0, &mut NoTrace);
+        slots.push(value);
+    }
+    let ev = Evaluator { slots: &slots, now };
+
+    let mut rules: Vec<RuleOutcome> = Vec::with_capacity(program.rules.len());
+    for rule in &program.rules {
+        let status = ev.status(rule, &mut NoTrace);
+        let mut trace = Vec::new();
+        if status == Status::Fired || trace_all {
+            ev.status(rule, &mut trace);
+        }
+        let (advice_values, because_values) = if status == Status::Fired {
+            (ev.holes(&rule.advise), rule.because.as_ref().map_or_else(Vec::new, |b| ev.holes(b)))
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        rules.push(RuleOutcome { status, trace, advice_values, because_values });
+    }
+
+    resolve_suppression(program, &mut rules);
+    let mut active: Vec<usize> = (0..rules.len()).filter(|&i| is_fired(&rules, i)).collect();
+    active.sort_by(|&a, &b| output_order(program, a, b));
+    resolve_conflicts(program, &mut rules, &active);
+    active.retain(|&i| is_fired(&rules, i));
+    resolve_duplicates(program, &mut rules, &active);
+    active.retain(|&i| is_fired(&rules, i));
+
+    let missing_facts = missing_facts(program, &rules, &slots, trace_all);
+    Outcome { rules, recommendations: active, slots, missing_facts }
+}
+
+fn is_fired(rules: &[RuleOutcome], i: usize) -> bool {
+    rules.get(i).is_some_and(|r| r.status == Status::Fired)
+}
+
+fn output_order(program: &Program, a: usize, b: usize) -> Ordering {
+    let key = |i: usize| program.rules.get(i).map(|r| (r.timing, r.priority));
+    key(a).cmp(&key(b)).then(a.cmp(&b))
+}
+
+/// A fired rule is suppressed by any fired rule that names it in
+/// `suppresses` and is not itself suppressed. The checker proved the
+/// suppression graph has no cycles, so deciding suppressors first settles it.
+fn resolve_suppression(program: &Program, rules: &mut [RuleOutcome]) {
+    let n = rules.len();
+    let mut suppressed_by: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, rule) in program.rules.iter().enumerate() {
+        for &t in &rule.suppresses {
+            if let Some(v) = suppressed_by.get_mut(t) {
+                v.push(i);
+            }
+        }
+    }
+    // Repeat until nothing changes; each round settles at least one more
+    // level of the (acyclic) graph, so this ends within `n` rounds.
+    for _ in 0..n {
+        let mut changed = false;
+        for i in 0..n {
+            if !is_fired(rules, i) {
+                continue;
+            }
+            let winner = suppressed_by.get(i).and_then(|by| {
+                by.iter().copied().find(|&s| is_fired(rules, s) && is_settled(&suppressed_by, rules, s))
+            });
+            if let (Some(by), Some(r)) = (winner, rules.get_mut(i)) {
+                r.status = Status::Suppressed { by, reason: SuppressReason::Declared };
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+}
+
+/// A fired rule whose own suppressors have all not fired (or been
+/// suppressed) is certain to stay active.
+fn is_settled(suppressed_by: &[Vec<usize>], rules: &[RuleOutcome], s: usize) -> bool {
+    suppressed_by.get(s).is_none_or(|by| by.iter().all(|&x| !is_fired(rules, x)))
+}
+
+fn resolve_conflicts(program: &Program, rules: &mut [RuleOutcome], active: &[usize]) {
+    for (pos, &a) in active.iter().enumerate() {
+        for &b in active.iter().skip(pos + 1) {
+            if !is_fired(rules, a) || !is_fired(rules, b) {
+                continue;
+            }
+            let (Some(ra), Some(rb)) = (program.rules.get(a), program.rules.get(b)) else { continue };
+            let conflict = |x: &RuleDef, y: &RuleDef| x.for_tags.iter().find(|t| y.against_tags.contains(t)).cloned();
+            let (winner, loser, tag) = if let Some(tag) = conflict(ra, rb) {
+                // a is for, b is against: b wins unless a has higher priority.
+                if ra.priority < rb.priority {
+                    (a, b, tag)
+                } else {
+                    (b, a, tag)
+                }
+            } else if let Some(tag) = conflict(rb, ra) {
+                if rb.priority < ra.priority {
+                    (b, a, tag)
+                } else {
+                    (a, b, tag)
+                }
+            } else {
+                continue;
+            };
+            if let Some(r) = rules.get_mut(loser) {
+                r.status = Status::Suppressed { by: winner, reason: SuppressReason::Conflict { tag } };
+            }
+        }
+    }
+}
+
+/// Two rules give the same advice when their text and every value in it
+/// match; comparing parts avoids formatting strings on the hot path.
+fn resolve_duplicates(program: &Program, rules: &mut [RuleOutcome], active: &[usize]) {
+    for (pos, &b) in active.iter().enumerate() {
+        let first = active.iter().take(pos).copied().find(|&a| {
+            let (Some(ra), Some(rb)) = (program.rules.get(a), program.rules.get(b)) else { return false };
+            let (Some(oa), Some(ob)) = (rules.get(a), rules.get(b)) else { return false };
+            is_fired(rules, a) && same_template(&ra.advise, &rb.advise) && oa.advice_values == ob.advice_values
+        });
+        if let (Some(by), Some(r)) = (first, rules.get_mut(b)) {
+            r.status = Status::Suppressed { by, reason: SuppressReason::SameAdvice };
+        }
+    }
+}
+
+fn same_template(a: &Template, b: &Template) -> bool {
+    a.parts.len() == b.parts.len()
+        && a.parts.iter().zip(&b.parts).all(|(x, y)| match (x, y) {
+            (TemplatePart::Text(s), TemplatePart::Text(t)) => s == t,
+            (
+                TemplatePart::Hole { ty: tx, bare_number: bx, .. },
+                TemplatePart::Hole { ty: ty_, bare_number: by, .. },
+            ) => tx == ty_ && bx == by,
+            _ => false,
+        })
+}
+
+fn missing_facts(program: &Program, rules: &[RuleOutcome], slots: &[Value], traced: bool) -> Vec<usize> {
+    let mut out: Vec<usize> = Vec::new();
+    for (i, outcome) in rules.iter().enumerate() {
+        if outcome.status != Status::Unknown {
+            continue;
+        }
+        let atoms: Vec<&Atom> = if traced {
+            outcome
+                .trace
+                .iter()
+                .filter(|r| r.result.is_missing())
+                .filter_map(|r| program.atoms.get(r.atom as usize))
+                .collect()
+        } else {
+            program.atoms.iter().filter(|a| a.rule == i).collect()
+        };
+        for atom in atoms {
+            for &f in &atom.facts {
+                if slots.get(f).is_some_and(Value::is_missing) && !out.contains(&f) {
+                    out.push(f);
+                }
+            }
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
+/// Records conditions as they are evaluated; `NoTrace` records nothing and
+/// compiles away.
+pub trait Tracer {
+    const ON: bool;
+    fn record(&mut self, record: Record);
+}
+
+pub struct NoTrace;
+
+impl Tracer for NoTrace {
+    const ON: bool = false;
+    fn record(&mut self, _: Record) {}
+}
+
+impl Tracer for Vec<Record> {
+    const ON: bool = true;
+    fn record(&mut self, record: Record) {
+        self.push(record);
+    }
+}
+
+struct Evaluator<'a> {
+    slots: &'a [Value],
+    now: Option<DateTime<FixedOffset>>,
+}
+
+impl Evaluator<'_> {
+    fn status<T: Tracer>(&self, rule: &RuleDef, tracer: &mut T) -> Status {
+        match self.eval(&rule.when, 0.0, tracer) {
+            Value::Bool(true) => {
+                let excepted = rule.unless.as_ref().is_some_and(|u| self.eval(u, 0.0, tracer) == Value::Bool(true));
+                if excepted {
+                    Status::NotFired
+                } else {
+                    Status::Fired
+                }
+            }
+            Value::Bool(false) => Status::NotFired,
+            _ => Status::Unknown,
+        }
+    }
+
+    fn holes(&self, template: &Template) -> Vec<Value> {
+        template
+            .parts
+            .iter()
+            .filter_map(|p| match p {
+                TemplatePart::Hole { expr, .. } => Some(self.eval(expr, 0.0, &mut NoTrace)),
+                TemplatePart::Text(_) => None,
+            })
+            .collect()
+    }
+
+    /// `reading` is the current reading's value inside a `streak` predicate.
+    fn eval<T: Tracer>(&self, node: &Node, reading: f64, tr: &mut T) -> Value {
+        match node {
+            Node::Const(v) => v.clone(),
+            Node::Slot(s) => self.slots.get(*s as usize).cloned().unwrap_or(Value::Missing),
+            Node::Reading => Value::Num(reading),
+            Node::Neg(a) => match self.eval(a, reading, tr) {
+                Value::Num(x) => Value::Num(-x),
+                _ => Value::Missing,
+            },
+            Node::Not(a) => match self.eval(a, reading, tr) {
+                Value::Bool(b) => Value::Bool(!b),
+                _ => Value::Missing,
+            },
+            // Kleene logic: false wins `and`, true wins `or`, whatever the
+            // other side is. Both sides are evaluated when tracing, so that
+            // every condition's value can be shown.
+            Node::And(a, b) => {
+                let x = self.eval(a, reading, tr);
+                if x == Value::Bool(false) && !T::ON {
+                    return x;
+                }
+                let y = self.eval(b, reading, tr);
+                match (x, y) {
+                    (Value::Bool(false), _) | (_, Value::Bool(false)) => Value::Bool(false),
+                    (Value::Bool(true), Value::Bool(true)) => Value::Bool(true),
+                    _ => Value::Missing,
+                }
+            }
+            Node::Or(a, b) => {
+                let x = self.eval(a, reading, tr);
+                if x == Value::Bool(true) && !T::ON {
+                    return x;
+                }
+                let y = self.eval(b, reading, tr);
+                match (x, y) {
+                    (Value::Bool(true), _) | (_, Value::Bool(true)) => Value::Bool(true),
+                    (Value::Bool(false), Value::Bool(false)) => Value::Bool(false),
+                    _ => Value::Missing,
+                }
+            }
+            Node::Compare(op, a, b) => {
+                let (x, y) = (self.eval(a, reading, tr), self.eval(b, reading, tr));
+                match compare(&x, &y) {
+                    Some(ord) => Value::Bool(match op {
+                        CmpOp::Lt => ord == Ordering::Less,
+                        CmpOp::Le => ord != Ordering::Greater,
+                        CmpOp::Gt => ord == Ordering::Greater,
+                        CmpOp::Ge => ord != Ordering::Less,
+                        CmpOp::Eq => ord == Ordering::Equal,
+                        CmpOp::Ne => ord != Ordering::Equal,
+                    }),
+                    None => Value::Missing,
+                }
+            }
+            Node::Arith(op, a, b) => arith(*op, self.eval(a, reading, tr), self.eval(b, reading, tr)),
+            Node::Between(v, lo, hi) => {
+                let v = self.eval(v, reading, tr);
+                match (compare(&self.eval(lo, reading, tr), &v), compare(&v, &self.eval(hi, reading, tr))) {
+                    (Some(a), Some(b)) => Value::Bool(a != Ordering::Greater && b != Ordering::Greater),
+                    _ => Value::Missing,
+                }
+            }
+            Node::In(v, set) => {
+                let v = self.eval(v, reading, tr);
+                if v.is_missing() {
+                    return Value::Missing;
+                }
+                Value::Bool(set.iter().any(|item| compare(&v, &self.eval(item, reading, tr)) == Some(Ordering::Equal)))
+            }
+            Node::Contains(list, item) => match (self.eval(list, reading, tr), self.eval(item, reading, tr)) {
+                (Value::List(items), item) if !item.is_missing() => {
+                    Value::Bool(items.iter().any(|x| compare(x, &item) == Some(Ordering::Equal)))
+                }
+                _ => Value::Missing,
+            },
+            Node::IsKnown(a) => Value::Bool(!self.eval(a, reading, tr).is_missing()),
+            Node::IsNever(a) => match self.eval(a, reading, tr) {
+                Value::Never => Value::Bool(true),
+                Value::Missing => Value::Missing,
+                _ => Value::Bool(false),
+            },
+            Node::Call(Builtin::Streak, args) => match (args.first().map(|s| self.eval(s, reading, tr)), args.get(1)) {
+                (Some(Value::Series(readings)), Some(pred)) => {
+                    builtins::streak(&readings, self.now, |v| self.eval(pred, v, &mut NoTrace))
+                }
+                _ => Value::Missing,
+            },
+            Node::Call(b, args) => {
+                let values: Vec<Value> = args.iter().map(|a| self.eval(a, reading, tr)).collect();
+                builtins::call(*b, &values, self.now)
+            }
+            Node::If(c, t, o) => match self.eval(c, reading, tr) {
+                Value::Bool(true) => self.eval(t, reading, tr),
+                Value::Bool(false) => self.eval(o, reading, tr),
+                _ => Value::Missing,
+            },
+            Node::Atom(id, inner) => {
+                let result = self.eval(inner, reading, tr);
+                if T::ON {
+                    tr.record(Record { atom: *id, result: result.clone(), subject: Value::Missing });
+                }
+                result
+            }
+        }
+    }
+}
+
+/// Fill in each record's subject value: the left side of its comparison.
+/// Done after the fact, only for traced rules, so the fast path never pays.
+pub fn fill_subjects(program: &Program, outcome: &mut Outcome) {
+    let now = match program.now_slot.and_then(|s| outcome.slots.get(s as usize)) {
+        Some(Value::Instant(t)) => Some(*t),
+        _ => None,
+    };
+    let ev = Evaluator { slots: &outcome.slots, now };
+    let mut filled: Vec<(usize, usize, Value)> = Vec::new();
+    for (ri, rule) in outcome.rules.iter().enumerate() {
+        for (k, record) in rule.trace.iter().enumerate() {
+            if let Some(subject) = program.atoms.get(record.atom as usize).and_then(|a| a.subject.as_ref()) {
+                filled.push((ri, k, ev.eval(&subject.node, 0.0, &mut NoTrace)));
+            }
+        }
+    }
+    for (ri, k, v) in filled {
+        if let Some(r) = outcome.rules.get_mut(ri).and_then(|r| r.trace.get_mut(k)) {
+            r.subject = v;
+        }
+    }
+}
+
+fn compare(x: &Value, y: &Value) -> Option<Ordering> {
+    match (x, y) {
+        (Value::Num(a), Value::Num(b)) => a.partial_cmp(b),
+        (Value::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
+        (Value::Enum(a), Value::Enum(b)) => Some(a.cmp(b)),
+        (Value::Text(a), Value::Text(b)) => Some(a.cmp(b)),
+        (Value::Date(a), Value::Date(b)) => Some(a.cmp(b)),
+        (Value::Instant(a), Value::Instant(b)) => Some(a.cmp(b)),
+        (Value::Never, Value::Never) => Some(Ordering::Equal),
+        _ => None,
+    }
+}
+
+fn arith(op: ArithOp, x: Value, y: Value) -> Value {
+    let result = match (op, &x, &y) {
+        (ArithOp::Add, Value::Num(a), Value::Num(b)) => a + b,
+        (ArithOp::Sub, Value::Num(a), Value::Num(b)) => a - b,
+        (ArithOp::Mul, Value::Num(a), Value::Num(b)) => a * b,
+        (ArithOp::Div, Value::Num(_), Value::Num(b)) if *b == 0.0 => return Value::Missing,
+        (ArithOp::Div, Value::Num(a), Value::Num(b)) => a / b,
+        (ArithOp::TimeDiff, Value::Instant(a), Value::Instant(b)) => (*a - *b).num_seconds() as f64,
+        (ArithOp::TimeDiff, Value::Date(a), Value::Date(b)) => (*a - *b).num_days() as f64 * 86_400.0,
+        (ArithOp::InstantAdd | ArithOp::InstantSub, Value::Instant(t), Value::Num(s))
+            if s.is_finite() && s.abs() < 1e11 =>
+        {
+            let d = Duration::seconds(*s as i64);
+            let moved = if op == ArithOp::InstantAdd { t.checked_add_signed(d) } else { t.checked_sub_signed(d) };
+            return moved.map_or(Value::Missing, Value::Instant);
+        }
+        _ => return Value::Missing,
+    };
+    // An endless duration (`never`) may flow through arithmetic; a result
+    // that is not a number at all gives no answer rather than a nonsense one.
+    if !result.is_nan() {
+        Value::Num(result)
+    } else {
+        Value::Missing
+    }
+}

@@ -1,0 +1,22 @@
+//! recoup: a rule engine with a declarative protocol language for running
+//! coaches' recovery advice.
+//!
+//! Data flows one way: text → [`parser`] (AST, [`ast`]) → [`check`] (a
+//! [`program::Program`]) → [`eval`] against a [`state::State`] → an
+//! [`eval::Outcome`] → [`render`] (text, JSON, Markdown).
+
+pub mod ast;
+pub mod builtins;
+pub mod check;
+pub mod diagnostic;
+pub mod engine;
+pub mod eval;
+pub mod lint;
+pub mod parser;
+pub mod program;
+pub mod protocol_test;
+pub mod render;
+pub mod state;
+pub mod units;
+pub mod value;
+pub mod yaml;

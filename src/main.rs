@@ -1,0 +1,352 @@
+//! The `recoup` command line: parses arguments and calls the library.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chrono::{DateTime, FixedOffset};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use recoup::diagnostic::{suggest, Diagnostic};
+use recoup::engine::{self, Selection};
+use recoup::program::Program;
+use recoup::{eval, lint, protocol_test, render, state};
+
+/// Recovery advice for runners, from protocols coaches can read and edit.
+#[derive(Parser, Debug)]
+#[command(name = "recoup", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+struct ProtocolArgs {
+    /// Add a folder (or file) of your own rule files. A rule with the same id
+    /// as a shipped one replaces it. May be given more than once.
+    #[arg(long = "protocols", value_name = "DIR")]
+    protocols: Vec<PathBuf>,
+    /// Leave the shipped protocols out (the fact declarations still load).
+    #[arg(long)]
+    no_builtin: bool,
+}
+
+impl ProtocolArgs {
+    fn selection(&self) -> Selection {
+        Selection { no_builtin: self.no_builtin, paths: self.protocols.clone() }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Advice for one athlete or a squad: what to do now, in the next 24
+    /// hours and this week, with reasons.
+    Evaluate {
+        /// State files (YAML), or folders of them.
+        #[arg(required = true, value_name = "STATE")]
+        inputs: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Evaluate at this time instead of the state's `now` (RFC 3339,
+        /// e.g. 2026-11-28T08:15:00+01:00).
+        #[arg(long, value_parser = parse_now)]
+        now: Option<DateTime<FixedOffset>>,
+        #[command(flatten)]
+        protocols: ProtocolArgs,
+    },
+    /// For each rule (or one): fired, not fired and why, unknown and which
+    /// fact was missing, or suppressed and by whom.
+    Explain {
+        /// A state file (YAML).
+        state: PathBuf,
+        /// Only this rule, as `protocol.rule`.
+        rule: Option<String>,
+        #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+        format: ExplainFormat,
+        #[arg(long, value_parser = parse_now)]
+        now: Option<DateTime<FixedOffset>>,
+        #[command(flatten)]
+        protocols: ProtocolArgs,
+    },
+    /// Check rule files: every problem, with stable codes. Exit 0 clean,
+    /// 1 problems found, 2 could not run.
+    Lint {
+        /// Rule files or folders (default: ./protocols).
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = LintFormat::Human)]
+        format: LintFormat,
+    },
+    /// Run protocol test cases: a state, and the rules that must fire, must
+    /// not fire or must be unknown. Exit 0 all pass, 1 a case failed, 2
+    /// could not run.
+    Test {
+        /// Folders or files of test cases (default: ./protocols/tests).
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        protocols: ProtocolArgs,
+    },
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq)]
+enum Format {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq)]
+enum ExplainFormat {
+    Text,
+    Json,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq)]
+enum LintFormat {
+    Human,
+    Json,
+    Github,
+    Sarif,
+}
+
+fn parse_now(text: &str) -> Result<DateTime<FixedOffset>, String> {
+    DateTime::parse_from_rfc3339(text).map_err(|e| format!("{e}; write e.g. 2026-11-28T08:15:00+01:00"))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Evaluate { inputs, format, now, protocols } => evaluate(&inputs, format, now, &protocols),
+        Command::Explain { state, rule, format, now, protocols } => {
+            explain(&state, rule.as_deref(), format, now, &protocols)
+        }
+        Command::Lint { paths, format } => lint_command(paths, format),
+        Command::Test { paths, protocols } => test_command(paths, &protocols),
+    };
+    ExitCode::from(code)
+}
+
+/// Print diagnostics to stderr: in colour on a terminal, plain otherwise.
+fn report_errors(diagnostics: &[Diagnostic]) {
+    let color = std::io::stderr().is_terminal();
+    let mut err = std::io::stderr().lock();
+    for d in diagnostics {
+        let _ = write!(err, "{}", d.render(color));
+    }
+}
+
+fn load_program(args: &ProtocolArgs) -> Result<Program, u8> {
+    engine::load(&args.selection()).map_err(|errors| {
+        report_errors(&errors);
+        2
+    })
+}
+
+fn clock() -> DateTime<FixedOffset> {
+    chrono::Local::now().fixed_offset()
+}
+
+/// State files named directly, or the `.yaml`/`.yml` files of a folder.
+fn state_files(inputs: &[PathBuf]) -> Vec<Result<PathBuf, Diagnostic>> {
+    let mut out = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(input)
+                .map(|d| d.flatten().map(|e| e.path()).filter(|p| p.is_file() && is_yaml(p)).collect())
+                .unwrap_or_default();
+            files.sort();
+            if files.is_empty() {
+                out.push(Err(Diagnostic::error(
+                    "cli::no-input",
+                    format!("`{}` holds no state files", input.display()),
+                )
+                .help("state files end in .yaml or .yml")));
+            }
+            out.extend(files.into_iter().map(Ok));
+        } else {
+            out.push(Ok(input.clone()));
+        }
+    }
+    out
+}
+
+fn is_yaml(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "yaml" || e == "yml")
+}
+
+fn evaluate(inputs: &[PathBuf], format: Format, now: Option<DateTime<FixedOffset>>, args: &ProtocolArgs) -> u8 {
+    let program = match load_program(args) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let now_source = state::NowSource { override_now: now, fallback: Some(clock()) };
+    let mut results: Vec<(String, Result<render::Report, ()>)> = Vec::new();
+    for file in state_files(inputs) {
+        let path = match file {
+            Ok(p) => p,
+            Err(d) => {
+                report_errors(&[d]);
+                results.push((String::new(), Err(())));
+                continue;
+            }
+        };
+        let name = path.display().to_string();
+        let loaded = state::read_source(&path)
+            .map_err(|d| vec![d])
+            .and_then(|source| state::load(&program, &source, now_source));
+        match loaded {
+            Ok(st) => {
+                let outcome = eval::evaluate(&program, &st.facts);
+                let mut outcome = outcome;
+                eval::fill_subjects(&program, &mut outcome);
+                results.push((name, Ok(render::report(&program, &outcome, st.athlete_name(&program)))));
+            }
+            Err(errors) => {
+                report_errors(&errors);
+                results.push((name, Err(())));
+            }
+        }
+    }
+    let failed = results.iter().any(|(_, r)| r.is_err());
+    let mut out = String::new();
+    match format {
+        Format::Json => {
+            let items: Vec<serde_json::Value> = results
+                .iter()
+                .map(|(name, r)| match r {
+                    Ok(report) => serde_json::to_value(report).unwrap_or(serde_json::Value::Null),
+                    Err(()) => serde_json::json!({ "file": name, "error": "the state file was rejected; see the diagnostics on stderr" }),
+                })
+                .collect();
+            let value = match (items.len(), items.first()) {
+                (1, Some(only)) if inputs.len() == 1 && !inputs.iter().any(|p| p.is_dir()) => only.clone(),
+                _ => serde_json::Value::Array(items),
+            };
+            out = serde_json::to_string_pretty(&value).unwrap_or_default();
+            out.push('\n');
+        }
+        Format::Text | Format::Markdown => {
+            let reports: Vec<&render::Report> = results.iter().filter_map(|(_, r)| r.as_ref().ok()).collect();
+            if results.len() > 1 && format == Format::Text {
+                for (name, r) in &results {
+                    match r {
+                        Ok(report) => out.push_str(&format!("{}\n", report.summary_line())),
+                        Err(()) => out.push_str(&format!("{name}: rejected (see errors)\n")),
+                    }
+                }
+                out.push('\n');
+            }
+            for (i, report) in reports.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(if format == Format::Text { "\n────────\n\n" } else { "\n---\n\n" });
+                }
+                out.push_str(&if format == Format::Text { report.to_text() } else { report.to_markdown() });
+            }
+        }
+    }
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    if failed {
+        2
+    } else {
+        0
+    }
+}
+
+fn explain(
+    path: &Path,
+    rule: Option<&str>,
+    format: ExplainFormat,
+    now: Option<DateTime<FixedOffset>>,
+    args: &ProtocolArgs,
+) -> u8 {
+    let program = match load_program(args) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let only = match rule {
+        None => None,
+        Some(id) => match program.rule_index(id) {
+            Some(i) => Some(i),
+            None => {
+                let help = suggest(id, program.rules.iter().map(|r| r.id.as_str()))
+                    .unwrap_or_else(|| "name a rule as `protocol.rule`; `recoup explain STATE` lists them all".into());
+                report_errors(&[Diagnostic::error("cli::no-input", format!("unknown rule `{id}`")).help(help)]);
+                return 2;
+            }
+        },
+    };
+    let now_source = state::NowSource { override_now: now, fallback: Some(clock()) };
+    let loaded = state::read_source(path).map_err(|d| vec![d]).and_then(|s| state::load(&program, &s, now_source));
+    let st = match loaded {
+        Ok(s) => s,
+        Err(errors) => {
+            report_errors(&errors);
+            return 2;
+        }
+    };
+    let mut outcome = eval::evaluate_traced(&program, &st.facts);
+    eval::fill_subjects(&program, &mut outcome);
+    let explanations = render::explain(&program, &outcome, only);
+    let out = match format {
+        ExplainFormat::Text => render::explanations_to_text(&explanations),
+        ExplainFormat::Json => serde_json::to_string_pretty(&explanations).unwrap_or_default() + "\n",
+    };
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    0
+}
+
+fn default_dir(paths: Vec<PathBuf>, dir: &str) -> Result<Vec<PathBuf>, u8> {
+    if !paths.is_empty() {
+        return Ok(paths);
+    }
+    let default = PathBuf::from(dir);
+    if default.exists() {
+        Ok(vec![default])
+    } else {
+        report_errors(&[Diagnostic::error("cli::no-input", format!("no paths given and no `{dir}` folder here"))
+            .help(format!("name the files or folders to use, or run from a folder that has `{dir}`"))]);
+        Err(2)
+    }
+}
+
+fn lint_command(paths: Vec<PathBuf>, format: LintFormat) -> u8 {
+    let paths = match default_dir(paths, "protocols") {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let findings = match lint::run(&paths) {
+        Ok(f) => f,
+        Err(errors) => {
+            report_errors(&errors);
+            return 2;
+        }
+    };
+    let out = match format {
+        LintFormat::Human => lint::to_human(&findings, std::io::stdout().is_terminal()),
+        LintFormat::Json => lint::to_json(&findings),
+        LintFormat::Github => lint::to_github(&findings),
+        LintFormat::Sarif => lint::to_sarif(&findings),
+    };
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    u8::from(!findings.is_empty())
+}
+
+fn test_command(paths: Vec<PathBuf>, args: &ProtocolArgs) -> u8 {
+    let paths = match default_dir(paths, "protocols/tests") {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let program = match load_program(args) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    match protocol_test::run(&program, &paths) {
+        Ok(results) => {
+            let _ = std::io::stdout().lock().write_all(protocol_test::to_text(&results).as_bytes());
+            u8::from(results.iter().any(|r| !r.failures.is_empty()))
+        }
+        Err(errors) => {
+            report_errors(&errors);
+            2
+        }
+    }
+}

@@ -1,0 +1,869 @@
+//! Text to AST: the pest grammar in `grammar/recoup.pest`, one `build_<rule>`
+//! function per grammar rule, and parse errors turned into diagnostics with
+//! readable token names.
+
+use std::sync::Arc;
+
+use pest::iterators::Pair;
+use pest::Parser as _;
+
+use crate::ast::*;
+use crate::diagnostic::{suggest, Diagnostic, SourceFile, Span};
+use crate::units;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "grammar/recoup.pest"]
+struct Grammar;
+
+/// Largest rule file accepted, in bytes. Protocols are hand-written notes; a
+/// file this big is a mistake, and the limit keeps every later pass cheap.
+pub const MAX_FILE_BYTES: usize = 1 << 20;
+/// Deepest nesting of brackets, and most `if`s, in one file. pest and the
+/// passes after it recurse once per level, so nesting must be bounded before
+/// parsing starts (test threads have small stacks).
+pub const MAX_NESTING: usize = 64;
+
+/// Parse one rule file. Returns the tree, or every syntax problem found.
+pub fn parse_file(file: &Arc<SourceFile>) -> Result<File, Vec<Diagnostic>> {
+    if let Some(d) = check_limits(file) {
+        return Err(vec![d]);
+    }
+    let text: &str = &file.text;
+    let pairs = match Grammar::parse(Rule::file, text) {
+        Ok(pairs) => pairs,
+        Err(e) => return Err(vec![syntax_error(file, &e)]),
+    };
+    let mut builder = Builder { file, errors: Vec::new() };
+    let mut items = Vec::new();
+    for pair in pairs.flatten().take(1) {
+        for item in pair.into_inner() {
+            match item.as_rule() {
+                Rule::facts_block => items.push(Item::Facts(
+                    item.into_inner()
+                        .filter(|p| p.as_rule() == Rule::fact_decl)
+                        .map(|p| builder.fact_decl(p))
+                        .collect(),
+                )),
+                Rule::enum_decl => items.push(Item::Enum(builder.enum_decl(item))),
+                Rule::define => items.push(Item::Define(builder.define(item))),
+                Rule::protocol => items.push(Item::Protocol(builder.protocol(item))),
+                _ => {}
+            }
+        }
+    }
+    if builder.errors.is_empty() {
+        Ok(File { items, comments: comments(text) })
+    } else {
+        Err(builder.errors)
+    }
+}
+
+fn check_limits(file: &Arc<SourceFile>) -> Option<Diagnostic> {
+    let text: &str = &file.text;
+    if text.len() > MAX_FILE_BYTES {
+        return Some(
+            Diagnostic::error(
+                "parse::too-large",
+                format!("rule file is {} bytes; the limit is {MAX_FILE_BYTES}", text.len()),
+            )
+            .in_file(file)
+            .label(Span::new(0, 0), "this file")
+            .help("split the protocols into several files"),
+        );
+    }
+    let mut depth = 0usize;
+    let mut ifs = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut in_comment = false;
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        if in_comment {
+            in_comment = b != b'\n';
+            continue;
+        }
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                b'{' => depth += 1,
+                b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        } else {
+            match b {
+                b'#' => in_comment = true,
+                b'"' => in_string = true,
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+                b'i' if bytes.get(i + 1) == Some(&b'f')
+                    && !bytes.get(i + 2).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+                    && !(i > 0
+                        && bytes.get(i - 1).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'.')) =>
+                {
+                    ifs += 1
+                }
+                _ => {}
+            }
+        }
+        if depth > MAX_NESTING || ifs > MAX_NESTING {
+            let what = if ifs > MAX_NESTING { "`if` expressions" } else { "nesting" };
+            return Some(
+                Diagnostic::error("parse::too-large", format!("too much {what}: the limit is {MAX_NESTING}"))
+                    .in_file(file)
+                    .label(Span::new(i, i + 1), "here")
+                    .help("break the expression into `define`s"),
+            );
+        }
+    }
+    None
+}
+
+/// Collect `#` comments from the text (the grammar skips them silently).
+fn comments(text: &str) -> Vec<Comment> {
+    let mut out = Vec::new();
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' | '\n' => in_string = false,
+                _ => {}
+            }
+        } else if c == '"' {
+            in_string = true;
+        } else if c == '#' {
+            let end = text.get(i..).and_then(|rest| rest.find('\n')).map_or(text.len(), |n| i + n);
+            out.push(Comment { text: text.get(i..end).unwrap_or("").trim_end().to_string(), span: Span::new(i, end) });
+            while chars.peek().is_some_and(|(j, _)| *j < end) {
+                chars.next();
+            }
+        }
+    }
+    out
+}
+
+/// A readable name for each grammar rule, used in "expected ..." messages.
+/// Exhaustive on purpose: a new grammar rule must be given a name.
+fn rule_name(r: Rule) -> &'static str {
+    match r {
+        Rule::EOI => "end of file",
+        Rule::WHITESPACE | Rule::COMMENT => "whitespace",
+        Rule::file | Rule::item => "`facts`, `enum`, `define` or `protocol`",
+        Rule::facts_block | Rule::kw_facts => "`facts`",
+        Rule::fact_decl => "a fact declaration (`name: type`)",
+        Rule::optional => "`?`",
+        Rule::range => "a range (`in 0..10`)",
+        Rule::bound => "a number",
+        Rule::default => "a default (`= value`)",
+        Rule::past | Rule::kw_past => "`past`",
+        Rule::requires | Rule::kw_requires => "`requires`",
+        Rule::doc => "a description in quotes",
+        Rule::type_expr | Rule::named_type => "a type",
+        Rule::list_type | Rule::kw_list => "`list(...)`",
+        Rule::series_type | Rule::kw_series => "`series(...)`",
+        Rule::enum_type => "`enum(...)`",
+        Rule::or_never => "`or never`",
+        Rule::enum_decl | Rule::kw_enum => "`enum`",
+        Rule::define | Rule::kw_define => "`define`",
+        Rule::protocol | Rule::kw_protocol => "`protocol`",
+        Rule::source_clause | Rule::kw_source => "`source`",
+        Rule::rule | Rule::kw_rule => "`rule`",
+        Rule::clause => "a clause",
+        Rule::when_clause | Rule::kw_when => "`when`",
+        Rule::unless_clause | Rule::kw_unless => "`unless`",
+        Rule::advise_clause | Rule::kw_advise => "`advise`",
+        Rule::because_clause | Rule::kw_because => "`because`",
+        Rule::priority_clause | Rule::kw_priority => "`priority`",
+        Rule::timing_clause | Rule::kw_timing => "`timing`",
+        Rule::category_clause | Rule::kw_category => "`category`",
+        Rule::for_clause | Rule::kw_for => "`for`",
+        Rule::against_clause | Rule::kw_against => "`against`",
+        Rule::suppresses_clause | Rule::kw_suppresses => "`suppresses`",
+        Rule::expr
+        | Rule::or_expr
+        | Rule::and_expr
+        | Rule::not_expr
+        | Rule::cmp_expr
+        | Rule::sum
+        | Rule::product
+        | Rule::unary
+        | Rule::atom => "an expression",
+        Rule::not_op | Rule::negated | Rule::kw_not => "`not`",
+        Rule::cmp_tail => "a comparison",
+        Rule::compare | Rule::cmp_op => "a comparison (`<`, `<=`, `>`, `>=`, `==`, `!=`)",
+        Rule::between | Rule::kw_between => "`between`",
+        Rule::membership | Rule::kw_in => "`in`",
+        Rule::is_test | Rule::kw_is => "`is`",
+        Rule::contains | Rule::kw_contains => "`contains`",
+        Rule::is_known | Rule::kw_known => "`known`",
+        Rule::is_missing | Rule::kw_missing => "`missing`",
+        Rule::is_never | Rule::kw_never => "`never`",
+        Rule::add_op => "`+` or `-`",
+        Rule::mul_op => "`*` or `/`",
+        Rule::neg => "`-`",
+        Rule::paren => "`(`",
+        Rule::list => "a list (`[a, b]`)",
+        Rule::call => "a function call",
+        Rule::if_expr | Rule::kw_if => "`if`",
+        Rule::kw_then => "`then`",
+        Rule::kw_else => "`else`",
+        Rule::quantity | Rule::unit_word => "a number with a unit",
+        Rule::pace => "a pace (`5:15/km`)",
+        Rule::number | Rule::digits => "a number",
+        Rule::boolean | Rule::kw_true | Rule::kw_false => "`true` or `false`",
+        Rule::path | Rule::ident | Rule::ident_char => "a name",
+        Rule::keyword => "a keyword",
+        Rule::string => "text in double quotes",
+        Rule::text_chunk => "text",
+        Rule::escape => "an escape (`\\\"`, `\\\\`, `\\{`, `\\}`, `\\n`)",
+        Rule::interp => "`{expression}`",
+        Rule::format_spec => "a format name",
+        Rule::kw_and => "`and`",
+        Rule::kw_or => "`or`",
+    }
+}
+
+/// The words a coach might have misspelt where a keyword was expected.
+const KEYWORDS: &[&str] = &[
+    "facts",
+    "enum",
+    "define",
+    "protocol",
+    "source",
+    "rule",
+    "when",
+    "unless",
+    "advise",
+    "because",
+    "priority",
+    "timing",
+    "category",
+    "for",
+    "against",
+    "suppresses",
+    "and",
+    "or",
+    "not",
+    "in",
+    "between",
+    "is",
+    "contains",
+    "known",
+    "missing",
+    "never",
+    "true",
+    "false",
+    "if",
+    "then",
+    "else",
+];
+
+fn syntax_error(file: &Arc<SourceFile>, error: &pest::error::Error<Rule>) -> Diagnostic {
+    use pest::error::{ErrorVariant, InputLocation};
+    let text: &str = &file.text;
+    let start = match error.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    // The offending token: a word, or one character.
+    let rest = text.get(start..).unwrap_or("");
+    let word: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+    let found_len = if word.is_empty() { rest.chars().next().map_or(0, char::len_utf8) } else { word.len() };
+    let found = if rest.is_empty() {
+        "end of file".to_string()
+    } else if word.is_empty() {
+        format!("`{}`", rest.chars().next().unwrap_or(' '))
+    } else {
+        format!("`{word}`")
+    };
+    let mut expected: Vec<&str> = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } => positives.iter().map(|r| rule_name(*r)).collect(),
+        ErrorVariant::CustomError { .. } => Vec::new(),
+    };
+    expected.sort_unstable();
+    expected.dedup();
+    let expected_text = match expected.as_slice() {
+        [] => "something else".to_string(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    };
+    let help = if word.is_empty() { None } else { suggest(&word, KEYWORDS.iter().copied().filter(|k| *k != word)) }
+        .or_else(|| (rest.starts_with('\'')).then(|| "text goes in double quotes: \"like this\"".to_string()));
+    Diagnostic::error("parse::syntax", format!("expected {expected_text}, found {found}"))
+        .in_file(file)
+        .label(Span::new(start, start + found_len), format!("expected {expected_text}"))
+        .maybe_help(help)
+}
+
+struct Builder<'f> {
+    file: &'f Arc<SourceFile>,
+    errors: Vec<Diagnostic>,
+}
+
+fn name(pair: Pair<'_, Rule>) -> Name {
+    Name { text: pair.as_str().to_string(), span: pair.as_span().into() }
+}
+
+/// The text of a string literal with no holes (titles, sources, docs).
+fn plain_string(pair: Pair<'_, Rule>) -> String {
+    let mut out = String::new();
+    for part in pair.into_inner() {
+        match part.as_rule() {
+            Rule::text_chunk => out.push_str(part.as_str()),
+            Rule::escape => out.push_str(unescape(part.as_str())),
+            // A hole in a plain string is kept as written.
+            _ => out.push_str(part.as_str()),
+        }
+    }
+    out
+}
+
+fn unescape(escape: &str) -> &'static str {
+    match escape {
+        "\\\"" => "\"",
+        "\\\\" => "\\",
+        "\\{" => "{",
+        "\\}" => "}",
+        _ => "\n",
+    }
+}
+
+impl Builder<'_> {
+    fn fact_decl(&mut self, pair: Pair<'_, Rule>) -> FactDecl {
+        let span: Span = pair.as_span().into();
+        let mut decl = FactDecl {
+            path: Name { text: String::new(), span },
+            ty: TypeExpr::Named { name: Name { text: String::new(), span }, or_never: false },
+            optional: false,
+            range: None,
+            default: None,
+            past: false,
+            requires: None,
+            doc: None,
+            span,
+        };
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::path => decl.path = name(part),
+                Rule::type_expr => decl.ty = self.type_expr(part),
+                Rule::optional => decl.optional = true,
+                Rule::range => {
+                    let span = part.as_span().into();
+                    let text = part.as_str();
+                    let dots = text.find("..").unwrap_or(0) + part.as_span().start();
+                    let mut range = Range { low: None, high: None, span };
+                    for bound in part.into_inner().filter(|p| p.as_rule() == Rule::bound) {
+                        let is_low = bound.as_span().start() < dots;
+                        let expr = self.bound(bound);
+                        if is_low {
+                            range.low = Some(expr);
+                        } else {
+                            range.high = Some(expr);
+                        }
+                    }
+                    decl.range = Some(range);
+                }
+                Rule::default => {
+                    if let Some(sum) = part.into_inner().next() {
+                        decl.default = Some(self.expr(sum));
+                    }
+                }
+                Rule::past => decl.past = true,
+                Rule::requires => decl.requires = part.into_inner().find(|p| p.as_rule() == Rule::path).map(name),
+                Rule::doc => decl.doc = part.into_inner().next().map(plain_string),
+                _ => {}
+            }
+        }
+        decl
+    }
+
+    fn bound(&mut self, pair: Pair<'_, Rule>) -> Expr {
+        let span: Span = pair.as_span().into();
+        let mut negative = false;
+        let mut value = Expr { kind: ExprKind::Number(0.0), span };
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::neg => negative = true,
+                _ => value = self.expr(part),
+            }
+        }
+        if negative {
+            Expr { kind: ExprKind::Neg(Box::new(value)), span }
+        } else {
+            value
+        }
+    }
+
+    fn type_expr(&mut self, pair: Pair<'_, Rule>) -> TypeExpr {
+        let outer: Span = pair.as_span().into();
+        let Some(inner) = pair.into_inner().next() else {
+            return TypeExpr::Named { name: Name { text: String::new(), span: outer }, or_never: false };
+        };
+        let span: Span = inner.as_span().into();
+        match inner.as_rule() {
+            Rule::list_type => {
+                let item = inner
+                    .into_inner()
+                    .find(|p| p.as_rule() == Rule::type_expr)
+                    .map(|p| self.type_expr(p))
+                    .unwrap_or(TypeExpr::Named { name: Name { text: String::new(), span }, or_never: false });
+                TypeExpr::List { item: Box::new(item), span }
+            }
+            Rule::series_type => {
+                let mut names = inner.into_inner().filter(|p| p.as_rule() == Rule::ident).map(name);
+                let field = names.next().unwrap_or(Name { text: String::new(), span });
+                let kind = names.next().unwrap_or(Name { text: String::new(), span });
+                TypeExpr::Series { field, kind, span }
+            }
+            Rule::enum_type => TypeExpr::Enum {
+                values: inner.into_inner().filter(|p| p.as_rule() == Rule::ident).map(name).collect(),
+                span,
+            },
+            _ => {
+                let mut parts = inner.into_inner();
+                let type_name = parts.next().map(name).unwrap_or(Name { text: String::new(), span });
+                TypeExpr::Named { name: type_name, or_never: parts.next().is_some() }
+            }
+        }
+    }
+
+    fn enum_decl(&mut self, pair: Pair<'_, Rule>) -> EnumDecl {
+        let span: Span = pair.as_span().into();
+        let mut names = pair.into_inner().filter(|p| p.as_rule() == Rule::ident).map(name);
+        let enum_name = names.next().unwrap_or(Name { text: String::new(), span });
+        EnumDecl { name: enum_name, values: names.collect(), span }
+    }
+
+    fn define(&mut self, pair: Pair<'_, Rule>) -> Define {
+        let span: Span = pair.as_span().into();
+        let mut define = Define {
+            name: Name { text: String::new(), span },
+            expr: Expr { kind: ExprKind::Bool(false), span },
+            doc: None,
+            span,
+        };
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::ident => define.name = name(part),
+                Rule::expr => define.expr = self.expr(part),
+                Rule::doc => define.doc = part.into_inner().next().map(plain_string),
+                _ => {}
+            }
+        }
+        define
+    }
+
+    fn protocol(&mut self, pair: Pair<'_, Rule>) -> Protocol {
+        let span: Span = pair.as_span().into();
+        let mut protocol = Protocol {
+            id: Name { text: String::new(), span },
+            title: String::new(),
+            source: None,
+            rules: Vec::new(),
+            span,
+        };
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::ident => protocol.id = name(part),
+                Rule::string => protocol.title = plain_string(part),
+                Rule::source_clause => {
+                    protocol.source = part.into_inner().find(|p| p.as_rule() == Rule::string).map(plain_string)
+                }
+                Rule::rule => {
+                    let rule = self.rule(part);
+                    protocol.rules.push(rule);
+                }
+                _ => {}
+            }
+        }
+        protocol
+    }
+
+    fn rule(&mut self, pair: Pair<'_, Rule>) -> Rule_ {
+        let span: Span = pair.as_span().into();
+        let mut id = Name { text: String::new(), span };
+        let mut clauses = Vec::new();
+        for part in pair.into_inner() {
+            let kind = part.as_rule();
+            if kind == Rule::ident {
+                id = name(part);
+                continue;
+            }
+            let mut inner = part.into_inner().filter(|p| !is_keyword(p.as_rule()));
+            let clause = match kind {
+                Rule::when_clause => inner.next().map(|e| Clause::When(self.expr(e))),
+                Rule::unless_clause => inner.next().map(|e| Clause::Unless(self.expr(e))),
+                Rule::advise_clause => inner.next().map(|s| Clause::Advise(self.template(s))),
+                Rule::because_clause => inner.next().map(|s| Clause::Because(self.template(s))),
+                Rule::priority_clause => inner.next().map(|n| Clause::Priority(name(n))),
+                Rule::timing_clause => inner.next().map(|n| Clause::Timing(name(n))),
+                Rule::category_clause => inner.next().map(|n| Clause::Category(name(n))),
+                Rule::for_clause => Some(Clause::For(inner.map(name).collect())),
+                Rule::against_clause => Some(Clause::Against(inner.map(name).collect())),
+                Rule::suppresses_clause => Some(Clause::Suppresses(inner.map(name).collect())),
+                _ => None,
+            };
+            clauses.extend(clause);
+        }
+        Rule_ { id, clauses, span }
+    }
+
+    fn template(&mut self, pair: Pair<'_, Rule>) -> Template {
+        let span: Span = pair.as_span().into();
+        let mut parts: Vec<TemplatePart> = Vec::new();
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::text_chunk | Rule::escape => {
+                    let text = if part.as_rule() == Rule::escape { unescape(part.as_str()) } else { part.as_str() };
+                    if let Some(TemplatePart::Text(prev)) = parts.last_mut() {
+                        prev.push_str(text);
+                    } else {
+                        parts.push(TemplatePart::Text(text.to_string()));
+                    }
+                }
+                Rule::interp => {
+                    let mut inner = part.into_inner();
+                    if let Some(expr) = inner.next() {
+                        let expr = self.expr(expr);
+                        let format = inner.next().map(name);
+                        parts.push(TemplatePart::Hole { expr, format });
+                    }
+                }
+                _ => {}
+            }
+        }
+        Template { parts, span }
+    }
+
+    /// Build an expression from any expression-level rule.
+    fn expr(&mut self, pair: Pair<'_, Rule>) -> Expr {
+        let span: Span = pair.as_span().into();
+        let kind = pair.as_rule();
+        match kind {
+            Rule::expr | Rule::paren => match pair.into_inner().next() {
+                Some(inner) => {
+                    let mut e = self.expr(inner);
+                    if kind == Rule::paren {
+                        e.span = span;
+                    }
+                    e
+                }
+                None => self.internal(span),
+            },
+            Rule::or_expr | Rule::and_expr => {
+                let op = if kind == Rule::or_expr { BinOp::Or } else { BinOp::And };
+                let mut operands = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
+                let Some(first) = operands.next() else {
+                    return self.internal(span);
+                };
+                let mut acc = self.expr(first);
+                for next in operands {
+                    let rhs = self.expr(next);
+                    acc = Expr {
+                        span: acc.span.join(rhs.span),
+                        kind: ExprKind::Binary { op, lhs: Box::new(acc), rhs: Box::new(rhs) },
+                    };
+                }
+                acc
+            }
+            Rule::not_expr => {
+                let mut nots = 0usize;
+                let mut result = None;
+                for part in pair.into_inner() {
+                    if part.as_rule() == Rule::not_op {
+                        nots += 1;
+                    } else {
+                        result = Some(self.expr(part));
+                    }
+                }
+                let Some(mut e) = result else {
+                    return self.internal(span);
+                };
+                for _ in 0..nots {
+                    e = Expr { kind: ExprKind::Not(Box::new(e)), span };
+                }
+                e
+            }
+            Rule::cmp_expr => {
+                let mut parts = pair.into_inner();
+                let Some(lhs) = parts.next() else {
+                    return self.internal(span);
+                };
+                let lhs = self.expr(lhs);
+                match parts.next() {
+                    None => lhs,
+                    Some(tail) => self.cmp_tail(lhs, tail, span),
+                }
+            }
+            Rule::sum | Rule::product => {
+                let mut parts = pair.into_inner();
+                let Some(first) = parts.next() else {
+                    return self.internal(span);
+                };
+                let mut acc = self.expr(first);
+                while let (Some(op), Some(rhs)) = (parts.next(), parts.next()) {
+                    let op = match op.as_str() {
+                        "+" => BinOp::Add,
+                        "-" => BinOp::Sub,
+                        "*" => BinOp::Mul,
+                        _ => BinOp::Div,
+                    };
+                    let rhs = self.expr(rhs);
+                    acc = Expr {
+                        span: acc.span.join(rhs.span),
+                        kind: ExprKind::Binary { op, lhs: Box::new(acc), rhs: Box::new(rhs) },
+                    };
+                }
+                acc
+            }
+            Rule::unary => {
+                let mut negs = 0usize;
+                let mut result = None;
+                for part in pair.into_inner() {
+                    if part.as_rule() == Rule::neg {
+                        negs += 1;
+                    } else {
+                        result = Some(self.expr(part));
+                    }
+                }
+                let Some(mut e) = result else {
+                    return self.internal(span);
+                };
+                for _ in 0..negs {
+                    e = Expr { kind: ExprKind::Neg(Box::new(e)), span };
+                }
+                e
+            }
+            Rule::number => match pair.as_str().parse::<f64>() {
+                Ok(v) => Expr { kind: ExprKind::Number(v), span },
+                Err(_) => self.internal(span),
+            },
+            Rule::quantity | Rule::pace => match units::parse_literal(pair.as_str()) {
+                Ok((value, dim)) => Expr { kind: ExprKind::Quantity { value, dim }, span },
+                Err(e) => {
+                    let help = e.help();
+                    self.errors.push(
+                        Diagnostic::error("parse::unit", e.to_string())
+                            .in_file(self.file)
+                            .label(span, "this quantity")
+                            .maybe_help(help),
+                    );
+                    Expr { kind: ExprKind::Number(0.0), span }
+                }
+            },
+            Rule::boolean => Expr { kind: ExprKind::Bool(pair.as_str() == "true"), span },
+            Rule::path => Expr { kind: ExprKind::Path(pair.as_str().to_string()), span },
+            Rule::list => Expr { kind: ExprKind::List(pair.into_inner().map(|p| self.expr(p)).collect()), span },
+            Rule::call => {
+                let mut parts = pair.into_inner();
+                let Some(fname) = parts.next() else {
+                    return self.internal(span);
+                };
+                Expr { kind: ExprKind::Call { name: name(fname), args: parts.map(|p| self.expr(p)).collect() }, span }
+            }
+            Rule::if_expr => {
+                let mut parts = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
+                let (Some(c), Some(t), Some(o)) = (parts.next(), parts.next(), parts.next()) else {
+                    return self.internal(span);
+                };
+                Expr {
+                    kind: ExprKind::If {
+                        cond: Box::new(self.expr(c)),
+                        then: Box::new(self.expr(t)),
+                        otherwise: Box::new(self.expr(o)),
+                    },
+                    span,
+                }
+            }
+            _ => self.internal(span),
+        }
+    }
+
+    fn cmp_tail(&mut self, lhs: Expr, tail: Pair<'_, Rule>, span: Span) -> Expr {
+        let tail_kind = tail.as_rule();
+        let mut negated = false;
+        let mut operands = Vec::new();
+        let mut op = BinOp::Eq;
+        let mut test = None;
+        for part in tail.into_inner() {
+            match part.as_rule() {
+                Rule::negated => negated = true,
+                Rule::cmp_op => {
+                    op = match part.as_str() {
+                        "<" => BinOp::Lt,
+                        "<=" => BinOp::Le,
+                        ">" => BinOp::Gt,
+                        ">=" => BinOp::Ge,
+                        "!=" => BinOp::Ne,
+                        _ => BinOp::Eq,
+                    }
+                }
+                Rule::is_known => test = Some(IsTest::Known),
+                Rule::is_missing => test = Some(IsTest::Missing),
+                Rule::is_never => test = Some(IsTest::Never),
+                r if is_keyword(r) => {}
+                _ => operands.push(self.expr(part)),
+            }
+        }
+        let value = Box::new(lhs);
+        let kind = match tail_kind {
+            Rule::compare => match operands.pop() {
+                Some(rhs) => ExprKind::Binary { op, lhs: value, rhs: Box::new(rhs) },
+                None => return self.internal(span),
+            },
+            Rule::between => {
+                let mut it = operands.into_iter();
+                let (Some(low), Some(high)) = (it.next(), it.next()) else {
+                    return self.internal(span);
+                };
+                ExprKind::Between { value, low: Box::new(low), high: Box::new(high), negated }
+            }
+            Rule::membership => match operands.pop() {
+                Some(Expr { kind: ExprKind::List(set), .. }) => ExprKind::In { value, set, negated },
+                _ => return self.internal(span),
+            },
+            Rule::is_test => {
+                let test = match test {
+                    Some(t) => t,
+                    None => match operands.pop() {
+                        Some(e) => IsTest::Value(Box::new(e)),
+                        None => return self.internal(span),
+                    },
+                };
+                ExprKind::Is { value, test, negated }
+            }
+            Rule::contains => match operands.pop() {
+                Some(item) => ExprKind::Contains { list: value, item: Box::new(item) },
+                None => return self.internal(span),
+            },
+            _ => return self.internal(span),
+        };
+        Expr { kind, span }
+    }
+
+    /// The grammar guarantees the shapes matched above; should one ever be
+    /// missing, say so instead of panicking.
+    fn internal(&mut self, span: Span) -> Expr {
+        self.errors.push(
+            Diagnostic::error("recoup::internal", "the parser met a shape it did not expect")
+                .in_file(self.file)
+                .label(span, "here")
+                .help("this is a bug in recoup; please report it with this file"),
+        );
+        Expr { kind: ExprKind::Bool(false), span }
+    }
+}
+
+type Rule_ = crate::ast::Rule;
+
+fn is_keyword(r: Rule) -> bool {
+    matches!(
+        r,
+        Rule::kw_facts
+            | Rule::kw_enum
+            | Rule::kw_define
+            | Rule::kw_protocol
+            | Rule::kw_source
+            | Rule::kw_rule
+            | Rule::kw_when
+            | Rule::kw_unless
+            | Rule::kw_advise
+            | Rule::kw_because
+            | Rule::kw_priority
+            | Rule::kw_timing
+            | Rule::kw_category
+            | Rule::kw_for
+            | Rule::kw_against
+            | Rule::kw_suppresses
+            | Rule::kw_and
+            | Rule::kw_or
+            | Rule::kw_not
+            | Rule::kw_in
+            | Rule::kw_between
+            | Rule::kw_is
+            | Rule::kw_contains
+            | Rule::kw_known
+            | Rule::kw_missing
+            | Rule::kw_never
+            | Rule::kw_true
+            | Rule::kw_false
+            | Rule::kw_if
+            | Rule::kw_then
+            | Rule::kw_else
+            | Rule::kw_list
+            | Rule::kw_series
+            | Rule::kw_past
+            | Rule::kw_requires
+    )
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<File, Vec<Diagnostic>> {
+        parse_file(&SourceFile::new("test.rules", text))
+    }
+
+    #[test]
+    fn parses_a_protocol_with_every_clause() {
+        let file = parse(
+            r#"
+            # a comment
+            protocol cold "Cold therapy" {
+              source "guide, section 6"
+              rule after_race {
+                when last_session.kind in [race, time_trial] and since < 6h  # trailing
+                unless symptoms.acute_injury
+                advise "Ice bath {round(x, 1min)} now."
+                because "Soreness."
+                priority medium
+                timing today
+                category cold
+                for cold_therapy
+                against hard_training, sauna
+                suppresses heat.after_hard
+              }
+            }"#,
+        )
+        .unwrap();
+        assert_eq!(file.comments.len(), 2);
+        let Item::Protocol(p) = &file.items[0] else { panic!() };
+        assert_eq!(p.rules[0].clauses.len(), 10);
+    }
+
+    #[test]
+    fn precedence_and_binds_tighter_than_or() {
+        let file = parse("define x = a or b and not c < 3").unwrap();
+        let Item::Define(d) = &file.items[0] else { panic!() };
+        let ExprKind::Binary { op: BinOp::Or, rhs, .. } = &d.expr.kind else { panic!("{:?}", d.expr) };
+        assert!(matches!(rhs.kind, ExprKind::Binary { op: BinOp::And, .. }));
+    }
+
+    #[test]
+    fn ast_equality_ignores_spans_and_layout() {
+        let a = parse("define x = (a + 2) * 3min").unwrap();
+        let b = parse("define   x =\n  (a+2)*3min").unwrap();
+        assert_eq!(a.items, b.items);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_pest_recurses() {
+        let text = format!("define x = {}1{}", "(".repeat(100_000), ")".repeat(100_000));
+        let err = parse(&text).unwrap_err();
+        assert_eq!(err[0].code, "parse::too-large");
+    }
+
+    #[test]
+    fn a_misspelt_keyword_gets_a_suggestion() {
+        let err = parse("protocol p \"P\" { rule r { when x advize \"a\" } }").unwrap_err();
+        assert_eq!(err[0].code, "parse::syntax");
+        assert_eq!(err[0].help.as_deref(), Some("did you mean `advise`?"));
+    }
+}

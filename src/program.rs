@@ -1,0 +1,247 @@
+//! The checked program: what `check` produces and `eval` runs. Names are
+//! resolved to slots, units are normalised, and every condition a coach
+//! wrote is an numbered atom so that evaluation can say which held.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::builtins::Builtin;
+use crate::diagnostic::{SourceFile, Span};
+use crate::units::Unit;
+use crate::value::{EnumType, Ty, Value};
+
+/// A slot holds one fact or define value during an evaluation.
+pub type Slot = u32;
+
+#[derive(Debug)]
+pub struct Program {
+    pub enums: Vec<EnumType>,
+    /// Facts first (slot = index), read from the state.
+    pub facts: Vec<Fact>,
+    /// Defines, in an order where each comes after all it uses; the slot of
+    /// `defines[i]` is `facts.len() + i`.
+    pub defines: Vec<DefineDef>,
+    pub protocols: Vec<ProtocolInfo>,
+    /// Rules in file order, which is also the last key of output order.
+    pub rules: Vec<RuleDef>,
+    pub atoms: Vec<Atom>,
+    /// The slot of `now`, which time builtins read.
+    pub now_slot: Option<Slot>,
+    /// The slot of `athlete.units`, which decides how numbers are shown.
+    pub units_slot: Option<Slot>,
+}
+
+impl Program {
+    pub fn slot_count(&self) -> usize {
+        self.facts.len() + self.defines.len()
+    }
+    pub fn fact_index(&self, path: &str) -> Option<usize> {
+        self.facts.iter().position(|f| f.path == path)
+    }
+    pub fn rule_index(&self, id: &str) -> Option<usize> {
+        self.rules.iter().position(|r| r.id == id)
+    }
+    /// The type of any slot.
+    pub fn slot_ty(&self, slot: Slot) -> Option<&Ty> {
+        let slot = slot as usize;
+        match self.facts.get(slot) {
+            Some(f) => Some(&f.ty),
+            None => self.defines.get(slot - self.facts.len()).map(|d| &d.ty),
+        }
+    }
+    pub fn slot_name(&self, slot: Slot) -> &str {
+        let slot = slot as usize;
+        match self.facts.get(slot) {
+            Some(f) => &f.path,
+            None => self.defines.get(slot - self.facts.len()).map_or("?", |d| d.name.as_str()),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Fact {
+    /// Dotted path in the state file: `last_session.kind`.
+    pub path: String,
+    pub ty: Ty,
+    /// How a plain number in the state file is read (for quantities).
+    pub unit: Option<Unit>,
+    /// For a series: the name of the reading's value field (`rmssd`).
+    pub series_field: Option<String>,
+    pub optional: bool,
+    pub default: Option<Value>,
+    /// Inclusive bounds, canonical units.
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+    pub never_allowed: bool,
+    pub past: bool,
+    pub requires: Option<usize>,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct DefineDef {
+    pub name: String,
+    pub ty: Ty,
+    pub expr: Node,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProtocolInfo {
+    pub id: String,
+    pub title: String,
+    pub source: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Timing {
+    Now,
+    Today,
+    Next24h,
+    ThisWeek,
+    LongTerm,
+}
+
+impl Timing {
+    pub const ALL: [(&'static str, Timing); 5] = [
+        ("now", Timing::Now),
+        ("today", Timing::Today),
+        ("next_24h", Timing::Next24h),
+        ("this_week", Timing::ThisWeek),
+        ("long_term", Timing::LongTerm),
+    ];
+    pub fn name(self) -> &'static str {
+        Timing::ALL.iter().find(|(_, t)| *t == self).map_or("now", |(n, _)| n)
+    }
+    pub fn heading(self) -> &'static str {
+        match self {
+            Timing::Now => "Now",
+            Timing::Today => "Today",
+            Timing::Next24h => "Next 24 hours",
+            Timing::ThisWeek => "This week",
+            Timing::LongTerm => "Long term",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    High,
+    Medium,
+    Low,
+}
+
+impl Priority {
+    pub const ALL: [(&'static str, Priority); 3] =
+        [("high", Priority::High), ("medium", Priority::Medium), ("low", Priority::Low)];
+    pub fn name(self) -> &'static str {
+        Priority::ALL.iter().find(|(_, p)| *p == self).map_or("low", |(n, _)| n)
+    }
+}
+
+#[derive(Debug)]
+pub struct RuleDef {
+    /// `protocol.rule`
+    pub id: String,
+    pub protocol: usize,
+    pub when: Node,
+    pub unless: Option<Node>,
+    pub advise: Template,
+    pub because: Option<Template>,
+    pub priority: Priority,
+    pub timing: Timing,
+    pub category: String,
+    pub for_tags: Vec<String>,
+    pub against_tags: Vec<String>,
+    /// Rule indexes this rule suppresses when it fires.
+    pub suppresses: Vec<usize>,
+    pub file: Arc<SourceFile>,
+    pub span: Span,
+    /// Where the rule came from: the shipped protocols or a coach's folder.
+    pub builtin: bool,
+}
+
+#[derive(Debug)]
+pub struct Template {
+    pub parts: Vec<TemplatePart>,
+}
+
+#[derive(Debug)]
+pub enum TemplatePart {
+    Text(String),
+    Hole { expr: Node, ty: Ty, bare_number: bool },
+}
+
+/// One condition as a coach wrote it, numbered so that evaluation can record
+/// whether it held and on what value.
+#[derive(Debug)]
+pub struct Atom {
+    pub rule: usize,
+    /// The condition's text, white space folded.
+    pub text: String,
+    /// The value the condition is about (the left side of a comparison), to
+    /// show in reasons: `since_session is 35 min`.
+    pub subject: Option<Subject>,
+    /// Facts this condition reads, through defines too, for "unknown because
+    /// `x` is missing".
+    pub facts: Vec<usize>,
+    /// True for atoms of an `unless` clause.
+    pub in_unless: bool,
+}
+
+#[derive(Debug)]
+pub struct Subject {
+    pub text: String,
+    pub node: Node,
+    pub ty: Ty,
+}
+
+/// The evaluation form of an expression.
+#[derive(Debug, Clone)]
+pub enum Node {
+    Const(Value),
+    Slot(Slot),
+    /// The current reading's value inside a series predicate.
+    Reading,
+    Neg(Box<Node>),
+    Not(Box<Node>),
+    And(Box<Node>, Box<Node>),
+    Or(Box<Node>, Box<Node>),
+    Compare(CmpOp, Box<Node>, Box<Node>),
+    Arith(ArithOp, Box<Node>, Box<Node>),
+    Between(Box<Node>, Box<Node>, Box<Node>),
+    In(Box<Node>, Vec<Node>),
+    Contains(Box<Node>, Box<Node>),
+    IsKnown(Box<Node>),
+    IsNever(Box<Node>),
+    Call(Builtin, Vec<Node>),
+    If(Box<Node>, Box<Node>, Box<Node>),
+    /// A condition to record in the trace.
+    Atom(u32, Box<Node>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CmpOp {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArithOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    /// instant - instant, or date - date: a duration in seconds.
+    TimeDiff,
+    /// instant + duration, instant - duration.
+    InstantAdd,
+    InstantSub,
+}

@@ -1,0 +1,347 @@
+//! Outcome to words: a report (plain data, the JSON contract) is built once
+//! from an outcome, and the text, Markdown and JSON renderings are views of
+//! it. Nothing here evaluates anything.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::eval::{Outcome, Record, Status, SuppressReason};
+use crate::program::{Program, Template, TemplatePart, Timing};
+use crate::state::unit_system;
+use crate::units::{self, UnitSystem};
+use crate::value::{Ty, Value};
+
+/// One athlete's answer: the JSON contract of `recoup evaluate --format json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub athlete: Option<String>,
+    pub evaluated_at: Option<String>,
+    pub recommendations: Vec<Recommendation>,
+    pub suppressed: Vec<Suppressed>,
+    pub missing_facts: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Recommendation {
+    pub rule: String,
+    pub protocol: String,
+    pub advice: String,
+    pub reasons: Vec<String>,
+    pub because: Option<String>,
+    pub priority: &'static str,
+    pub timing: &'static str,
+    pub category: String,
+    pub source: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Suppressed {
+    pub rule: String,
+    pub by: String,
+    /// `declared`, `conflict over <tag>` or `same advice`.
+    pub reason: String,
+}
+
+/// Build the report for one evaluated state.
+pub fn report(program: &Program, outcome: &Outcome, athlete: Option<String>) -> Report {
+    let system = unit_system(program, &outcome.slots);
+    let evaluated_at = match program.now_slot.and_then(|s| outcome.slots.get(s as usize)) {
+        Some(Value::Instant(t)) => Some(t.to_rfc3339()),
+        _ => None,
+    };
+    let recommendations = outcome
+        .recommendations
+        .iter()
+        .filter_map(|&i| {
+            let rule = program.rules.get(i)?;
+            let result = outcome.rules.get(i)?;
+            let protocol = program.protocols.get(rule.protocol)?;
+            Some(Recommendation {
+                rule: rule.id.clone(),
+                protocol: protocol.id.clone(),
+                advice: fill(program, &rule.advise, &result.advice_values, system),
+                reasons: reasons(program, &result.trace, system),
+                because: rule.because.as_ref().map(|b| fill(program, b, &result.because_values, system)),
+                priority: rule.priority.name(),
+                timing: rule.timing.name(),
+                category: rule.category.clone(),
+                source: protocol.source.clone(),
+            })
+        })
+        .collect();
+    let suppressed = outcome
+        .rules
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| match &r.status {
+            Status::Suppressed { by, reason } => Some(Suppressed {
+                rule: program.rules.get(i)?.id.clone(),
+                by: program.rules.get(*by)?.id.clone(),
+                reason: reason_text(reason),
+            }),
+            _ => None,
+        })
+        .collect();
+    let missing_facts =
+        outcome.missing_facts.iter().filter_map(|&f| program.facts.get(f).map(|f| f.path.clone())).collect();
+    Report { athlete, evaluated_at, recommendations, suppressed, missing_facts }
+}
+
+pub fn reason_text(reason: &SuppressReason) -> String {
+    match reason {
+        SuppressReason::Declared => "declared".into(),
+        SuppressReason::Conflict { tag } => format!("conflict over {tag}"),
+        SuppressReason::SameAdvice => "same advice".into(),
+    }
+}
+
+/// Fill a template's holes. Enum values read as words (`long run`).
+pub fn fill(program: &Program, template: &Template, values: &[Value], system: UnitSystem) -> String {
+    let mut out = String::new();
+    let mut values = values.iter();
+    for part in &template.parts {
+        match part {
+            TemplatePart::Text(t) => out.push_str(t),
+            TemplatePart::Hole { ty, bare_number, .. } => {
+                let value = values.next().unwrap_or(&Value::Missing);
+                match (value, ty) {
+                    (Value::Num(v), Ty::Num(dim)) if *bare_number => {
+                        out.push_str(&units::format_parts(*v, *dim, system).0)
+                    }
+                    (Value::Enum(_), _) => out.push_str(&value.display(ty, &program.enums, system).replace('_', " ")),
+                    (Value::List(_), Ty::List(item)) if matches!(**item, Ty::Enum(_)) => {
+                        let shown = value.display(ty, &program.enums, system).replace('_', " ");
+                        out.push_str(shown.trim_start_matches('[').trim_end_matches(']'));
+                    }
+                    _ => out.push_str(&value.display(ty, &program.enums, system)),
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The conditions of `when` that held, each with the value that made it
+/// hold: `since_session < 60min (since_session = 35 min)`.
+pub fn reasons(program: &Program, trace: &[Record], system: UnitSystem) -> Vec<String> {
+    trace
+        .iter()
+        .filter(|r| r.result == Value::Bool(true))
+        .filter_map(|r| {
+            let atom = program.atoms.get(r.atom as usize)?;
+            (!atom.in_unless).then(|| condition_text(program, r, system))
+        })
+        .collect()
+}
+
+/// A condition with its subject's value, as reasons and `explain` show it.
+pub fn condition_text(program: &Program, record: &Record, system: UnitSystem) -> String {
+    let Some(atom) = program.atoms.get(record.atom as usize) else {
+        return String::new();
+    };
+    match &atom.subject {
+        Some(subject) if !record.subject.is_missing() => {
+            let value = record.subject.display(&subject.ty, &program.enums, system);
+            if atom.text == format!("{} is {value}", subject.text) {
+                atom.text.clone()
+            } else {
+                format!("{} ({} = {value})", atom.text, subject.text)
+            }
+        }
+        _ => atom.text.clone(),
+    }
+}
+
+impl Report {
+    /// The readable answer a coach reads in the morning.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        let who = self.athlete.as_deref().unwrap_or("Athlete");
+        let when = self.evaluated_at.as_deref().unwrap_or("now");
+        let _ = writeln!(out, "{who} · {when} · {}", count(self.recommendations.len(), "recommendation"));
+        let mut timing = None;
+        for (n, rec) in self.recommendations.iter().enumerate() {
+            if timing != Some(rec.timing) {
+                timing = Some(rec.timing);
+                let heading =
+                    Timing::ALL.iter().find(|(name, _)| *name == rec.timing).map_or(rec.timing, |(_, t)| t.heading());
+                let _ = writeln!(out, "\n{heading}");
+            }
+            let _ = writeln!(out, "  {}. [{}] {}", n + 1, rec.priority, rec.advice);
+            if let Some(because) = &rec.because {
+                let _ = writeln!(out, "     why: {because}");
+            }
+            for reason in &rec.reasons {
+                let _ = writeln!(out, "     - {reason}");
+            }
+            let source = rec.source.as_deref().map(|s| format!("; {s}")).unwrap_or_default();
+            let _ = writeln!(out, "     rule {} ({}{source})", rec.rule, rec.category);
+        }
+        if self.recommendations.is_empty() {
+            let _ = writeln!(out, "\nNo recommendations: no rule applies to this state.");
+        }
+        if !self.suppressed.is_empty() {
+            let _ = writeln!(out, "\nSuppressed");
+            for s in &self.suppressed {
+                let _ = writeln!(out, "  {} by {} ({})", s.rule, s.by, s.reason);
+            }
+        }
+        if !self.missing_facts.is_empty() {
+            let _ = writeln!(out, "\nNot known, so some rules could not decide: {}", self.missing_facts.join(", "));
+        }
+        out
+    }
+
+    /// One line for a squad summary: the most urgent items.
+    pub fn summary_line(&self) -> String {
+        let who = self.athlete.as_deref().unwrap_or("Athlete");
+        let top: Vec<String> =
+            self.recommendations.iter().filter(|r| r.priority == "high").take(2).map(|r| r.rule.clone()).collect();
+        let urgent = if top.is_empty() { String::new() } else { format!("; high: {}", top.join(", ")) };
+        format!("{who}: {}{urgent}", count(self.recommendations.len(), "recommendation"))
+    }
+
+    pub fn to_markdown(&self) -> String {
+        let mut out = String::new();
+        let who = self.athlete.as_deref().unwrap_or("Athlete");
+        let _ = writeln!(out, "# {who}\n");
+        if let Some(when) = &self.evaluated_at {
+            let _ = writeln!(out, "Advice for {when}.\n");
+        }
+        let mut timing = None;
+        for rec in &self.recommendations {
+            if timing != Some(rec.timing) {
+                timing = Some(rec.timing);
+                let heading =
+                    Timing::ALL.iter().find(|(name, _)| *name == rec.timing).map_or(rec.timing, |(_, t)| t.heading());
+                let _ = writeln!(out, "## {heading}\n");
+            }
+            let _ = writeln!(
+                out,
+                "- **{}** ({} priority). {}",
+                rec.advice,
+                rec.priority,
+                rec.because.as_deref().unwrap_or("")
+            );
+            for reason in &rec.reasons {
+                let _ = writeln!(out, "  - `{reason}`");
+            }
+            let _ = writeln!(
+                out,
+                "  - rule `{}`{}",
+                rec.rule,
+                rec.source.as_deref().map(|s| format!(", {s}")).unwrap_or_default()
+            );
+        }
+        if !self.suppressed.is_empty() {
+            let _ = writeln!(out, "\n## Suppressed\n");
+            for s in &self.suppressed {
+                let _ = writeln!(out, "- `{}` by `{}` ({})", s.rule, s.by, s.reason);
+            }
+        }
+        if !self.missing_facts.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nNot known: {}",
+                self.missing_facts.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
+            );
+        }
+        out
+    }
+}
+
+fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+/// `explain`: every rule (or one), what became of it and why.
+#[derive(Clone, Debug, Serialize)]
+pub struct Explanation {
+    pub rule: String,
+    pub status: &'static str,
+    pub suppressed_by: Option<String>,
+    pub conditions: Vec<ConditionResult>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ConditionResult {
+    pub clause: &'static str,
+    pub condition: String,
+    /// `held`, `failed` or `unknown`.
+    pub result: &'static str,
+    pub missing: Vec<String>,
+}
+
+/// Build explanations from a traced outcome (see `eval::evaluate_traced`).
+pub fn explain(program: &Program, outcome: &Outcome, only: Option<usize>) -> Vec<Explanation> {
+    let system = unit_system(program, &outcome.slots);
+    outcome
+        .rules
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| only.is_none_or(|o| o == *i))
+        .filter_map(|(i, r)| {
+            let rule = program.rules.get(i)?;
+            let (status, suppressed_by) = match &r.status {
+                Status::Fired => ("fired", None),
+                Status::NotFired => ("not fired", None),
+                Status::Unknown => ("unknown", None),
+                Status::Suppressed { by, reason } => {
+                    ("suppressed", program.rules.get(*by).map(|b| format!("{} ({})", b.id, reason_text(reason))))
+                }
+            };
+            let conditions = r
+                .trace
+                .iter()
+                .filter_map(|rec| {
+                    let atom = program.atoms.get(rec.atom as usize)?;
+                    let missing = if rec.result.is_missing() {
+                        atom.facts
+                            .iter()
+                            .filter(|&&f| outcome.slots.get(f).is_some_and(Value::is_missing))
+                            .filter_map(|&f| program.facts.get(f).map(|f| f.path.clone()))
+                            .collect()
+                    } else {
+                        Vec::new()
+                    };
+                    Some(ConditionResult {
+                        clause: if atom.in_unless { "unless" } else { "when" },
+                        condition: condition_text(program, rec, system),
+                        result: match rec.result {
+                            Value::Bool(true) => "held",
+                            Value::Bool(false) => "failed",
+                            _ => "unknown",
+                        },
+                        missing,
+                    })
+                })
+                .collect();
+            Some(Explanation { rule: rule.id.clone(), status, suppressed_by, conditions })
+        })
+        .collect()
+}
+
+pub fn explanations_to_text(explanations: &[Explanation]) -> String {
+    let mut out = String::new();
+    for e in explanations {
+        let by = e.suppressed_by.as_deref().map(|b| format!(" by {b}")).unwrap_or_default();
+        let _ = writeln!(out, "{}: {}{by}", e.rule, e.status);
+        for c in &e.conditions {
+            let mark = match c.result {
+                "held" => "✓",
+                "failed" => "✗",
+                _ => "?",
+            };
+            let clause = if c.clause == "unless" { "unless " } else { "" };
+            let missing =
+                if c.missing.is_empty() { String::new() } else { format!(" — missing: {}", c.missing.join(", ")) };
+            let _ = writeln!(out, "  {mark} {clause}{}{missing}", c.condition);
+        }
+    }
+    out
+}

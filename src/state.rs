@@ -1,0 +1,594 @@
+//! The one state validator: reads an athlete's state, driven by the fact
+//! declarations, and remembers where each value came from so every error
+//! can point at it. A state with any error is rejected whole: nothing is
+//! evaluated from it.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+
+use crate::diagnostic::{suggest, Diagnostic, SourceFile, Span};
+use crate::program::Program;
+use crate::units::{self, Dim, UnitSystem};
+use crate::value::{Reading, Ty, Value};
+use crate::yaml::{self, Node, Value as Yaml};
+
+/// An athlete's validated state: one value per declared fact.
+#[derive(Debug, Clone)]
+pub struct State {
+    pub file: Arc<SourceFile>,
+    pub facts: Vec<Value>,
+    /// Where each fact's value was written, if it was.
+    pub spans: Vec<Option<Span>>,
+}
+
+impl State {
+    pub fn athlete_name(&self, program: &Program) -> Option<String> {
+        match program.fact_index("athlete.name").and_then(|i| self.facts.get(i)) {
+            Some(Value::Text(t)) => Some(t.to_string()),
+            _ => None,
+        }
+    }
+    pub fn now(&self, program: &Program) -> Option<DateTime<FixedOffset>> {
+        match program.now_slot.and_then(|s| self.facts.get(s as usize)) {
+            Some(Value::Instant(t)) => Some(*t),
+            _ => None,
+        }
+    }
+    pub fn unit_system(&self, program: &Program) -> UnitSystem {
+        unit_system(program, &self.facts)
+    }
+}
+
+/// How numbers are shown: `athlete.units`, metric unless it says imperial.
+pub fn unit_system(program: &Program, slots: &[Value]) -> UnitSystem {
+    let imperial = program.units_slot.and_then(|s| {
+        let Value::Enum(i) = slots.get(s as usize)? else { return None };
+        let Ty::Enum(e) = program.facts.get(s as usize)?.ty else { return None };
+        Some(program.enums.get(e)?.values.get(usize::from(*i))? == "imperial")
+    });
+    if imperial == Some(true) {
+        UnitSystem::Imperial
+    } else {
+        UnitSystem::Metric
+    }
+}
+
+/// Where `now` comes from when the state file does not say.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NowSource {
+    /// `--now`: wins over the file.
+    pub override_now: Option<DateTime<FixedOffset>>,
+    /// The clock, read by the caller (the library never reads it): used
+    /// when neither `--now` nor the file gives a time.
+    pub fallback: Option<DateTime<FixedOffset>>,
+}
+
+/// Read a file as UTF-8 text, or say clearly why not.
+pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::error("recoup::io", format!("cannot read `{name}`: {}", e.to_string().to_lowercase()))
+            .help("check the path and that the file is readable")
+    })?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(SourceFile::new(name, text)),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let valid = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let file = SourceFile::new(name.clone(), valid);
+            Err(Diagnostic::error("parse::encoding", format!("`{name}` is not UTF-8 text"))
+                .in_file(&file)
+                .label(Span::new(at.min(file.text.len()), at.min(file.text.len())), "the first byte that is not UTF-8")
+                .help("save the file as UTF-8"))
+        }
+    }
+}
+
+/// Load a state file's text.
+pub fn load(program: &Program, file: &Arc<SourceFile>, now: NowSource) -> Result<State, Vec<Diagnostic>> {
+    let root = match yaml::parse(&file.text) {
+        Ok(root) => root,
+        Err(e) => {
+            let span = Span::new(e.span.start, e.span.end.max(e.span.start));
+            return Err(vec![Diagnostic::error("state::syntax", e.message)
+                .in_file(file)
+                .label(span, "here")
+                .help("a state file is YAML: `field: value`, nested by indentation")]);
+        }
+    };
+    load_node(program, file, &root, now)
+}
+
+/// Load a state from a YAML node (a whole file, or the `state:` of a
+/// protocol test case).
+pub fn load_node(
+    program: &Program,
+    file: &Arc<SourceFile>,
+    root: &Node,
+    now: NowSource,
+) -> Result<State, Vec<Diagnostic>> {
+    let mut loader = Loader {
+        program,
+        file,
+        errors: Vec::new(),
+        facts: vec![Value::Missing; program.facts.len()],
+        spans: vec![None; program.facts.len()],
+        written: vec![false; program.facts.len()],
+        series_spans: vec![Vec::new(); program.facts.len()],
+    };
+    match &root.value {
+        Yaml::Null => {
+            return Err(vec![Diagnostic::error("state::empty", "the state file is empty")
+                .in_file(file)
+                .label(Span::new(0, 0), "nothing here")
+                .help("a state needs at least `last_session:` with its `kind` and `ended_at`")]);
+        }
+        Yaml::Map(_) => loader.map(root, ""),
+        _ => loader.error(
+            "state::type",
+            format!("expected a map of fields, found {}", root.kind_name()),
+            root.span.clone().into(),
+            "here",
+            Some("write fields as `name: value` lines".into()),
+        ),
+    }
+    let now_value = loader.resolve_now(now);
+    loader.finish(now_value);
+    if loader.errors.is_empty() {
+        Ok(State { file: Arc::clone(file), facts: loader.facts, spans: loader.spans })
+    } else {
+        Err(loader.errors)
+    }
+}
+
+impl From<std::ops::Range<usize>> for Span {
+    fn from(r: std::ops::Range<usize>) -> Span {
+        Span::new(r.start, r.end)
+    }
+}
+
+struct Loader<'a> {
+    program: &'a Program,
+    file: &'a Arc<SourceFile>,
+    errors: Vec<Diagnostic>,
+    facts: Vec<Value>,
+    spans: Vec<Option<Span>>,
+    /// Facts the file wrote, valid or not: an invalid value is reported once,
+    /// not again as missing.
+    written: Vec<bool>,
+    /// Where each reading of a series was written, for readings dated after
+    /// `now`.
+    series_spans: Vec<Vec<(NaiveDate, Span)>>,
+}
+
+impl Loader<'_> {
+    fn error(&mut self, code: &'static str, message: String, span: Span, label: &str, help: Option<String>) {
+        self.errors.push(Diagnostic::error(code, message).in_file(self.file).label(span, label).maybe_help(help));
+    }
+
+    fn map(&mut self, node: &Node, prefix: &str) {
+        let Yaml::Map(entries) = &node.value else { return };
+        for entry in entries {
+            let path = if prefix.is_empty() { entry.key.clone() } else { format!("{prefix}.{}", entry.key) };
+            if let Some(index) = self.program.fact_index(&path) {
+                if !matches!(entry.value.value, Yaml::Null) {
+                    self.fact(index, &path, &entry.value);
+                }
+                continue;
+            }
+            let group = format!("{path}.");
+            if self.program.facts.iter().any(|f| f.path.starts_with(&group)) {
+                match &entry.value.value {
+                    Yaml::Map(_) => self.map(&entry.value, &path),
+                    Yaml::Null => {}
+                    _ => self.error(
+                        "state::type",
+                        format!("`{path}` is a group of fields, found {}", entry.value.kind_name()),
+                        entry.value.span.clone().into(),
+                        "expected fields under it",
+                        Some(format!("write its fields indented below `{}:`", entry.key)),
+                    ),
+                }
+                continue;
+            }
+            // Unknown: suggest a sibling with a similar name.
+            let siblings: Vec<String> = self
+                .program
+                .facts
+                .iter()
+                .filter_map(|f| {
+                    let rest = if prefix.is_empty() {
+                        Some(f.path.as_str())
+                    } else {
+                        f.path.strip_prefix(&format!("{prefix}."))
+                    };
+                    rest.map(|r| r.split('.').next().unwrap_or(r).to_string())
+                })
+                .collect();
+            let help = suggest(&entry.key, siblings.iter().map(String::as_str)).or_else(|| {
+                let mut names = siblings.clone();
+                names.sort();
+                names.dedup();
+                Some(format!("known fields here: {}", names.join(", ")))
+            });
+            let place = if prefix.is_empty() { String::new() } else { format!(" in `{prefix}`") };
+            self.error(
+                "state::unknown-field",
+                format!("unknown field `{}`{place}", entry.key),
+                entry.key_span.clone().into(),
+                "not a known field",
+                help,
+            );
+        }
+    }
+
+    fn fact(&mut self, index: usize, path: &str, node: &Node) {
+        let Some(fact) = self.program.facts.get(index) else { return };
+        if let Some(w) = self.written.get_mut(index) {
+            *w = true;
+        }
+        let value = match &fact.ty {
+            Ty::List(item) => match &node.value {
+                Yaml::Seq(items) => {
+                    let item = (**item).clone();
+                    let values: Vec<Value> = items.iter().filter_map(|n| self.scalar(index, path, &item, n)).collect();
+                    (values.len() == items.len()).then(|| Value::List(values.into()))
+                }
+                _ => self.type_error(path, &fact.ty, node),
+            },
+            Ty::Series(dim) => self.series(index, path, *dim, node),
+            ty => {
+                let ty = ty.clone();
+                self.scalar(index, path, &ty, node)
+            }
+        };
+        if let Some(v) = value {
+            if let Some(slot) = self.facts.get_mut(index) {
+                *slot = v;
+            }
+            if let Some(slot) = self.spans.get_mut(index) {
+                *slot = Some(node.span.clone().into());
+            }
+        }
+    }
+
+    fn type_error(&mut self, path: &str, ty: &Ty, node: &Node) -> Option<Value> {
+        let expected = ty.describe(&self.program.enums);
+        let example = match ty {
+            Ty::Bool => "`true` or `false`",
+            Ty::Date => "a date like `2026-11-15`",
+            Ty::Instant => "a time like `2026-11-28T07:40:00+01:00`",
+            Ty::List(_) => "a list like `[a, b]`",
+            Ty::Series(_) => "a list of `{ date: ..., value }` readings",
+            _ => "",
+        };
+        let help = (!example.is_empty()).then(|| format!("write {example}"));
+        self.error(
+            "state::type",
+            format!("`{path}` must be {expected}, found {}", node.kind_name()),
+            node.span.clone().into(),
+            &format!("expected {expected}"),
+            help,
+        );
+        None
+    }
+
+    /// One value of a scalar type (also each item of a list).
+    fn scalar(&mut self, index: usize, path: &str, ty: &Ty, node: &Node) -> Option<Value> {
+        let fact = self.program.facts.get(index)?;
+        let span: Span = node.span.clone().into();
+        match (ty, &node.value) {
+            (Ty::Num(dim), Yaml::Int(_) | Yaml::Float(_) | Yaml::Str(_)) => {
+                let unit = fact.unit.unwrap_or(units::Unit::new(*dim, 1.0, 0.0));
+                let parsed = match &node.value {
+                    Yaml::Int(i) => Ok(unit.to_canonical(*i as f64)),
+                    Yaml::Float(f) => Ok(unit.to_canonical(*f)),
+                    Yaml::Str(s) => units::parse_quantity(s, *dim, unit),
+                    _ => Ok(0.0),
+                };
+                match parsed {
+                    Ok(v) => {
+                        self.check_range(index, path, *dim, v, span);
+                        Some(Value::Num(v))
+                    }
+                    Err(e) => {
+                        let help = e
+                            .help()
+                            .or_else(|| Some(format!("write a {} such as {}", dim.describe(), example_of(*dim))));
+                        self.error(
+                            "state::unit",
+                            format!("`{path}`: {e}"),
+                            span,
+                            &format!("expected a {}", dim.describe()),
+                            help,
+                        );
+                        None
+                    }
+                }
+            }
+            (Ty::Bool, Yaml::Bool(b)) => Some(Value::Bool(*b)),
+            (Ty::Text, Yaml::Str(s)) => Some(Value::Text(s.as_str().into())),
+            (Ty::Enum(e), Yaml::Str(s)) => {
+                let values = self.program.enums.get(*e).map(|t| t.values.clone()).unwrap_or_default();
+                match values.iter().position(|v| v == s).and_then(|i| u16::try_from(i).ok()) {
+                    Some(i) => Some(Value::Enum(i)),
+                    None => {
+                        let help = suggest(s, values.iter().map(String::as_str))
+                            .unwrap_or_else(|| format!("use one of: {}", values.join(", ")));
+                        self.error(
+                            "state::unknown-enum-value",
+                            format!("`{s}` is not a valid `{path}`"),
+                            span,
+                            "unknown value",
+                            Some(help),
+                        );
+                        None
+                    }
+                }
+            }
+            (Ty::Date, Yaml::Str(s)) if s == "never" && fact.never_allowed => Some(Value::Never),
+            (Ty::Date, Yaml::Str(s)) => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+                Ok(d) => Some(Value::Date(d)),
+                Err(e) => {
+                    let help = if fact.never_allowed {
+                        "write a date as YYYY-MM-DD, e.g. `2026-11-15`, or `never`"
+                    } else {
+                        "write a date as YYYY-MM-DD, e.g. `2026-11-15`"
+                    };
+                    self.error(
+                        "state::date",
+                        format!("`{path}`: `{s}` is not a date ({e})"),
+                        span,
+                        "not a date",
+                        Some(help.into()),
+                    );
+                    None
+                }
+            },
+            (Ty::Instant, Yaml::Str(s)) => match DateTime::parse_from_rfc3339(s) {
+                Ok(t) => Some(Value::Instant(t)),
+                Err(e) => {
+                    let help = if NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok() || !s.contains(['+', 'Z', 'z']) {
+                        "an instant needs a time and an offset: `2026-11-28T07:40:00+01:00`"
+                    } else {
+                        "write an RFC 3339 time: `2026-11-28T07:40:00+01:00`"
+                    };
+                    self.error(
+                        "state::date",
+                        format!("`{path}`: `{s}` is not a time with an offset ({e})"),
+                        span,
+                        "not an instant",
+                        Some(help.into()),
+                    );
+                    None
+                }
+            },
+            _ => self.type_error(path, ty, node),
+        }
+    }
+
+    fn check_range(&mut self, index: usize, path: &str, dim: Dim, v: f64, span: Span) {
+        let Some(fact) = self.program.facts.get(index) else { return };
+        let (low, high) = (fact.low, fact.high);
+        let show = |x: f64| units::format_quantity(x, dim, UnitSystem::Metric);
+        if let Some(low) = low.filter(|l| v < *l) {
+            let message = format!("`{path}` is {}, below the minimum {}", show(v), show(low));
+            let help = Some(match high {
+                Some(h) => format!("allowed: {} to {}", show(low), show(h)),
+                None => format!("allowed: {} or more", show(low)),
+            });
+            self.error("state::range", message, span, "out of range", help);
+        } else if let Some(high) = high.filter(|h| v > *h) {
+            let message = format!("`{path}` is {}, above the maximum {}", show(v), show(high));
+            let help = Some(match low {
+                Some(l) => format!("allowed: {} to {}", show(l), show(high)),
+                None => format!("allowed: up to {}", show(high)),
+            });
+            self.error("state::range", message, span, "out of range", help);
+        }
+    }
+
+    fn series(&mut self, index: usize, path: &str, dim: Dim, node: &Node) -> Option<Value> {
+        let field = self.program.facts.get(index)?.series_field.clone().unwrap_or_default();
+        let Yaml::Seq(items) = &node.value else {
+            let ty = Ty::Series(dim);
+            return self.type_error(path, &ty, node);
+        };
+        let mut readings: Vec<(Reading, Span)> = Vec::new();
+        let mut ok = true;
+        for item in items {
+            let Yaml::Map(entries) = &item.value else {
+                self.error(
+                    "state::type",
+                    format!("each reading of `{path}` must be a map, found {}", item.kind_name()),
+                    item.span.clone().into(),
+                    "expected a reading",
+                    Some(format!("write `{{ date: 2026-11-24, {field}: ... }}`")),
+                );
+                ok = false;
+                continue;
+            };
+            let (mut date, mut value) = (None, None);
+            for e in entries {
+                if e.key == "date" {
+                    date = self.scalar(index, &format!("{path}.date"), &Ty::Date, &e.value).and_then(|v| match v {
+                        Value::Date(d) => Some(d),
+                        _ => None,
+                    });
+                } else if e.key == field {
+                    value =
+                        self.scalar(index, &format!("{path}.{field}"), &Ty::Num(dim), &e.value).and_then(|v| match v {
+                            Value::Num(x) => Some(x),
+                            _ => None,
+                        });
+                } else {
+                    let help = suggest(&e.key, ["date", field.as_str()])
+                        .or_else(|| Some(format!("a reading has `date` and `{field}`")));
+                    self.error(
+                        "state::unknown-field",
+                        format!("unknown field `{}` in a reading of `{path}`", e.key),
+                        e.key_span.clone().into(),
+                        "not a reading field",
+                        help,
+                    );
+                }
+            }
+            match (date, value) {
+                (Some(date), Some(value)) => readings.push((Reading { date, value }, item.span.clone().into())),
+                (d, v) => {
+                    ok = false;
+                    // A bad value was already reported; a missing one is not.
+                    let absent = if entries.iter().all(|e| e.key != "date") && d.is_none() {
+                        Some("date")
+                    } else if entries.iter().all(|e| e.key != field) && v.is_none() {
+                        Some(field.as_str())
+                    } else {
+                        None
+                    };
+                    if let Some(name) = absent {
+                        self.error(
+                            "state::missing-field",
+                            format!("a reading of `{path}` has no `{name}`"),
+                            item.span.clone().into(),
+                            "incomplete reading",
+                            Some(format!("a reading has `date` and `{field}`")),
+                        );
+                    }
+                }
+            }
+        }
+        readings.sort_by_key(|(r, _)| r.date);
+        for pair in readings.windows(2) {
+            if let [(a, _), (b, span)] = pair {
+                if a.date == b.date {
+                    self.error(
+                        "state::type",
+                        format!("two readings of `{path}` for {}", b.date),
+                        *span,
+                        "second reading for this date",
+                        Some("keep one reading per morning".into()),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        if let Some(slot) = self.series_spans.get_mut(index) {
+            *slot = readings.iter().map(|(r, s)| (r.date, *s)).collect();
+        }
+        ok.then(|| Value::Series(readings.into_iter().map(|(r, _)| r).collect::<Vec<_>>().into()))
+    }
+
+    fn resolve_now(&mut self, now: NowSource) -> Option<DateTime<FixedOffset>> {
+        let slot = self.program.now_slot? as usize;
+        let chosen = match (now.override_now, self.facts.get(slot)) {
+            (Some(t), _) => Some(t),
+            (None, Some(Value::Instant(t))) => Some(*t),
+            (None, _) => now.fallback,
+        };
+        if let (Some(t), Some(v)) = (chosen, self.facts.get_mut(slot)) {
+            *v = Value::Instant(t);
+        }
+        chosen
+    }
+
+    /// Defaults, required fields, `requires` and `past`: the checks that
+    /// look at more than one value.
+    fn finish(&mut self, now: Option<DateTime<FixedOffset>>) {
+        let program = self.program;
+        for (i, fact) in program.facts.iter().enumerate() {
+            let present = self.facts.get(i).is_some_and(|v| !v.is_missing());
+            if !present {
+                if let Some(d) = &fact.default {
+                    if let Some(slot) = self.facts.get_mut(i) {
+                        *slot = d.clone();
+                    }
+                } else if !fact.optional && !self.written.get(i).copied().unwrap_or(false) {
+                    let (parent, _) = fact.path.rsplit_once('.').unwrap_or(("", &fact.path));
+                    let field = fact.path.rsplit('.').next().unwrap_or(&fact.path);
+                    let doc = fact.doc.as_deref().map(|d| format!(" ({d})")).unwrap_or_default();
+                    let help = if parent.is_empty() {
+                        format!("add `{field}: ...`{doc}")
+                    } else {
+                        format!("add `{field}: ...` under `{parent}:`{doc}")
+                    };
+                    self.error(
+                        "state::missing-field",
+                        format!("required field `{}` is missing", fact.path),
+                        Span::new(0, 0),
+                        "in this file",
+                        Some(help),
+                    );
+                }
+                continue;
+            }
+            let span = self.spans.get(i).copied().flatten().unwrap_or_default();
+            if let Some(other) = fact.requires {
+                if self.facts.get(other).is_some_and(Value::is_missing) {
+                    let other_path = program.facts.get(other).map_or("", |f| f.path.as_str());
+                    self.error(
+                        "state::requires",
+                        format!("`{}` is given without `{other_path}`", fact.path),
+                        span,
+                        "needs the other field",
+                        Some(format!("add `{other_path}`, or leave this field out")),
+                    );
+                }
+            }
+            let Some(now) = now else { continue };
+            let today = now.date_naive();
+            match self.facts.get(i) {
+                Some(Value::Instant(t)) if fact.past && *t > now => {
+                    self.error(
+                        "state::future",
+                        format!("`{}` is after `now` ({})", fact.path, now.to_rfc3339()),
+                        span,
+                        "in the future",
+                        Some("check the date and the time-zone offset, or pass `--now`".into()),
+                    );
+                }
+                Some(Value::Date(d)) if fact.past && *d > today => {
+                    self.error(
+                        "state::future",
+                        format!("`{}` is after `now` ({today})", fact.path),
+                        span,
+                        "in the future",
+                        Some("check the date, or pass `--now`".into()),
+                    );
+                }
+                Some(Value::Series(_)) => {
+                    let late: Vec<Span> = self
+                        .series_spans
+                        .get(i)
+                        .map(|v| v.iter().filter(|(d, _)| *d > today).map(|(_, s)| *s).collect())
+                        .unwrap_or_default();
+                    for s in late {
+                        self.error(
+                            "state::future",
+                            format!("a reading of `{}` is dated after `now` ({today})", fact.path),
+                            s,
+                            "in the future",
+                            Some("readings are mornings that have happened; check the date".into()),
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn example_of(dim: Dim) -> &'static str {
+    match dim {
+        d if d == Dim::TIME => "`45`, `\"45min\"` or `\"1h50m\"`",
+        d if d == Dim::MASS => "`62.4` or `\"137 lb\"`",
+        d if d == Dim::LENGTH => "`24` or `\"15 mi\"`",
+        d if d == Dim::HEART_RATE => "`48` or `\"48 bpm\"`",
+        d if d == Dim::HRV => "`64` or `\"64 ms\"`",
+        d if d == Dim::TEMPERATURE => "`18` or `\"64F\"`",
+        d if d == Dim::PACE => "`\"5:15/km\"`",
+        d if d == Dim::VOLUME => "`1.5` or `\"500 ml\"`",
+        _ => "`3`",
+    }
+}

@@ -1,0 +1,861 @@
+//! Physical dimensions, units, parsing of quantity text and display of quantities.
+//!
+//! Every quantity is held as an `f64` in one canonical unit per base dimension
+//! (s, m, kg, L, bpm, ms rMSSD, °C) so rules compare plain numbers no matter how
+//! a coach typed them; units only matter at the edges (parsing and display).
+
+use std::fmt;
+
+/// Exponents of the base dimensions. HRV is its own base so that rMSSD
+/// milliseconds can never be confused with a duration.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]
+pub struct Dim {
+    pub time: i8,
+    pub length: i8,
+    pub mass: i8,
+    pub volume: i8,
+    pub heart_rate: i8,
+    pub hrv: i8,
+    pub temperature: i8,
+}
+
+#[rustfmt::skip]
+const BASE_NAMES: [&str; 7] = [
+    "duration", "distance", "mass", "volume", "heart rate", "HRV", "temperature",
+];
+const BASE_SYMBOLS: [&str; 7] = ["s", "m", "kg", "L", "bpm", "ms", "°C"];
+
+// `format_parts` must hand out `&'static str`, so simple ratios of canonical
+// units are spelled at compile time; the last row is for `1/x`.
+#[rustfmt::skip]
+macro_rules! per_row {
+    ($n:literal) => {[
+        concat!($n, "/s"), concat!($n, "/m"), concat!($n, "/kg"), concat!($n, "/L"),
+        concat!($n, "/bpm"), concat!($n, "/ms"), concat!($n, "/°C"),
+    ]};
+}
+#[rustfmt::skip]
+const RATIO_SYMBOLS: [[&str; 7]; 8] = [
+    per_row!("s"), per_row!("m"), per_row!("kg"), per_row!("L"),
+    per_row!("bpm"), per_row!("ms"), per_row!("°C"), per_row!("1"),
+];
+
+impl Dim {
+    pub const NONE: Dim = Dim::from_exponents([0, 0, 0, 0, 0, 0, 0]);
+    pub const TIME: Dim = Dim::from_exponents([1, 0, 0, 0, 0, 0, 0]);
+    pub const LENGTH: Dim = Dim::from_exponents([0, 1, 0, 0, 0, 0, 0]);
+    pub const MASS: Dim = Dim::from_exponents([0, 0, 1, 0, 0, 0, 0]);
+    pub const VOLUME: Dim = Dim::from_exponents([0, 0, 0, 1, 0, 0, 0]);
+    pub const HEART_RATE: Dim = Dim::from_exponents([0, 0, 0, 0, 1, 0, 0]);
+    pub const HRV: Dim = Dim::from_exponents([0, 0, 0, 0, 0, 1, 0]);
+    pub const TEMPERATURE: Dim = Dim::from_exponents([0, 0, 0, 0, 0, 0, 1]);
+    pub const PACE: Dim = Dim::from_exponents([1, -1, 0, 0, 0, 0, 0]);
+
+    fn exponents(self) -> [i8; 7] {
+        [self.time, self.length, self.mass, self.volume, self.heart_rate, self.hrv, self.temperature]
+    }
+
+    const fn from_exponents(e: [i8; 7]) -> Dim {
+        let [time, length, mass, volume, heart_rate, hrv, temperature] = e;
+        Dim { time, length, mass, volume, heart_rate, hrv, temperature }
+    }
+
+    fn combine(self, other: Dim, op: fn(i8, i8) -> i8) -> Dim {
+        let mut out = self.exponents();
+        for (o, b) in out.iter_mut().zip(other.exponents()) {
+            *o = op(*o, b);
+        }
+        Dim::from_exponents(out)
+    }
+
+    // The API is fixed by other modules; implementing `Mul`/`Div` as well
+    // would add nothing they use.
+    #[allow(clippy::should_implement_trait)]
+    pub fn mul(self, other: Dim) -> Dim {
+        self.combine(other, i8::saturating_add)
+    }
+
+    #[allow(clippy::should_implement_trait)]
+    pub fn div(self, other: Dim) -> Dim {
+        self.combine(other, i8::saturating_sub)
+    }
+
+    pub fn is_none(self) -> bool {
+        self == Dim::NONE
+    }
+
+    /// Human name for messages, e.g. "duration" or "volume per mass (L/kg)".
+    pub fn describe(self) -> String {
+        if self == Dim::PACE {
+            return "pace".into();
+        }
+        if self.is_none() {
+            return "number".into();
+        }
+        let (num, den) = self.spell(&BASE_NAMES, " times ");
+        let symbol = canonical_symbol(self);
+        match (num.is_empty(), den.is_empty()) {
+            (_, true) if BASE_NAMES.contains(&num.as_str()) => num,
+            (_, true) => format!("{num} ({symbol})"),
+            (true, false) => format!("per {den} ({symbol})"),
+            (false, false) => format!("{num} per {den} ({symbol})"),
+        }
+    }
+
+    /// Numerator and denominator spelled with `words`, exponents as `^n`.
+    fn spell(self, words: &[&str; 7], joiner: &str) -> (String, String) {
+        let mut num = Vec::new();
+        let mut den = Vec::new();
+        for (word, e) in words.iter().zip(self.exponents()) {
+            let part = if e.unsigned_abs() == 1 { (*word).to_string() } else { format!("{word}^{}", e.unsigned_abs()) };
+            match e {
+                0 => {}
+                e if e > 0 => num.push(part),
+                _ => den.push(part),
+            }
+        }
+        (num.join(joiner), den.join(joiner))
+    }
+}
+
+impl fmt::Display for Dim {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
+
+/// Canonical unit of any dimension spelled out, e.g. "L/kg" or "kg·m".
+fn canonical_symbol(dim: Dim) -> String {
+    let (num, den) = dim.spell(&BASE_SYMBOLS, "·");
+    match (num.is_empty(), den.is_empty()) {
+        (_, true) => num,
+        (true, false) if den.contains('·') => format!("1/({den})"),
+        (true, false) => format!("1/{den}"),
+        (false, false) if den.contains('·') => format!("{num}/({den})"),
+        (false, false) => format!("{num}/{den}"),
+    }
+}
+
+/// Canonical unit as a static string where one exists (bases and simple ratios).
+fn static_symbol(dim: Dim) -> Option<&'static str> {
+    let e = dim.exponents();
+    let find = |v: i8| e.iter().position(|&x| x == v);
+    let nonzero = e.iter().filter(|&&x| x != 0).count();
+    match (nonzero, find(1), find(-1)) {
+        (0, _, _) => Some(""),
+        (1, Some(n), None) => BASE_SYMBOLS.get(n).copied(),
+        (1, None, Some(d)) => RATIO_SYMBOLS.get(7).and_then(|r| r.get(d)).copied(),
+        (2, Some(n), Some(d)) => RATIO_SYMBOLS.get(n).and_then(|r| r.get(d)).copied(),
+        _ => None,
+    }
+}
+
+/// `canonical = value * scale + offset`
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub struct Unit {
+    pub dim: Dim,
+    pub scale: f64,
+    pub offset: f64,
+}
+
+impl Unit {
+    pub const fn new(dim: Dim, scale: f64, offset: f64) -> Unit {
+        Unit { dim, scale, offset }
+    }
+
+    /// The canonical unit of `dim` (scale 1, no offset).
+    pub const fn canonical(dim: Dim) -> Unit {
+        Unit::new(dim, 1.0, 0.0)
+    }
+
+    pub fn to_canonical(self, value: f64) -> f64 {
+        value * self.scale + self.offset
+    }
+
+    pub fn from_canonical(self, canonical: f64) -> f64 {
+        (canonical - self.offset) / self.scale
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub enum UnitSystem {
+    #[default]
+    Metric,
+    Imperial,
+}
+
+const MINUTE: Unit = Unit::new(Dim::TIME, 60.0, 0.0);
+const HOUR: Unit = Unit::new(Dim::TIME, 3600.0, 0.0);
+const DAY: Unit = Unit::new(Dim::TIME, 86_400.0, 0.0);
+const METRE: Unit = Unit::canonical(Dim::LENGTH);
+const KILOMETRE: Unit = Unit::new(Dim::LENGTH, 1000.0, 0.0);
+const MILE_M: f64 = 1609.344;
+const POUND_KG: f64 = 0.453_592_37;
+const US_FL_OZ_L: f64 = 0.029_573_529_562_5;
+
+// `m` is missing on purpose: it is minutes or metres depending on context.
+#[rustfmt::skip]
+const UNIT_TABLE: &[(&[&str], Unit)] = &[
+    (&["s", "sec", "secs", "second", "seconds"], Unit::canonical(Dim::TIME)),
+    (&["min", "mins", "minute", "minutes"], MINUTE),
+    (&["h", "hr", "hrs", "hour", "hours"], HOUR),
+    (&["d", "day", "days"], DAY),
+    (&["w", "wk", "wks", "week", "weeks"], Unit::new(Dim::TIME, 604_800.0, 0.0)),
+    (&["km"], KILOMETRE),
+    (&["metre", "metres", "meter", "meters"], METRE),
+    (&["mi", "mile", "miles"], Unit::new(Dim::LENGTH, MILE_M, 0.0)),
+    (&["kg"], Unit::canonical(Dim::MASS)),
+    (&["g"], Unit::new(Dim::MASS, 0.001, 0.0)),
+    (&["lb", "lbs"], Unit::new(Dim::MASS, POUND_KG, 0.0)),
+    (&["L"], Unit::canonical(Dim::VOLUME)),
+    (&["mL"], Unit::new(Dim::VOLUME, 0.001, 0.0)),
+    (&["bpm"], Unit::canonical(Dim::HEART_RATE)),
+    (&["ms"], Unit::canonical(Dim::HRV)),
+    (&["°C", "C", "℃"], Unit::canonical(Dim::TEMPERATURE)),
+    (&["°F", "F", "℉"], Unit::new(Dim::TEMPERATURE, 5.0 / 9.0, -160.0 / 9.0)),
+    (&["%"], Unit::new(Dim::NONE, 0.01, 0.0)),
+];
+
+const KNOWN_UNITS: &str = "s, min, h, d, w, m, km, mi, kg, g, lb, L, ml, bpm, ms, °C, °F, %";
+
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum UnitError {
+    #[error("empty quantity")]
+    Empty,
+    #[error("`{text}` is not a number with a unit")]
+    NotANumber { text: String },
+    #[error("unknown unit `{unit}`")]
+    UnknownUnit { unit: String, suggestion: Option<String> },
+    #[error("expected {}, found {} (`{unit}`)", with_article(.expected), with_article(.found))]
+    WrongDimension { expected: Dim, found: Dim, unit: String },
+    #[error("`{text}` is missing a unit")]
+    MissingUnit { text: String },
+    #[error("`{text}` is not a valid minutes:seconds value: seconds must be two digits below 60")]
+    BadClock { text: String },
+    #[error("`{text}` is not a finite number")]
+    NonFinite { text: String },
+    #[error("`{unit}` cannot be part of a compound unit")]
+    OffsetInCompound { unit: String },
+    #[error("`{text}` adds temperatures together")]
+    CannotCombine { text: String },
+}
+
+fn with_article(dim: &Dim) -> String {
+    let name = dim.describe();
+    let vowel = name.starts_with(['a', 'e', 'i', 'o', 'u']) || name.starts_with("HRV");
+    format!("{} {name}", if vowel { "an" } else { "a" })
+}
+
+fn unit_examples(dim: Dim) -> Option<&'static str> {
+    Some(match dim {
+        Dim::TIME => "`s`, `min`, `h`, `d` or `w`",
+        Dim::LENGTH => "`m`, `km` or `mi`",
+        Dim::MASS => "`kg`, `g` or `lb`",
+        Dim::VOLUME => "`L` or `ml`",
+        Dim::HEART_RATE => "`bpm`",
+        Dim::HRV => "`ms`",
+        Dim::TEMPERATURE => "`°C` or `°F`",
+        Dim::PACE => "minutes:seconds, e.g. `5:15/km` or `8:27/mi`",
+        Dim::NONE => "a plain number or `%`",
+        _ => return None,
+    })
+}
+
+impl UnitError {
+    /// A suggestion to show under the error message.
+    pub fn help(&self) -> Option<String> {
+        Some(match self {
+            UnitError::Empty | UnitError::MissingUnit { .. } => {
+                "write a number with a unit, e.g. `45min`, `1h 30min` or `5:15/km`".into()
+            }
+            UnitError::NotANumber { text } if text.contains(',') => "use `.` for decimals, e.g. `62.4 kg`".into(),
+            UnitError::NotANumber { .. } => {
+                "write a number followed by a unit, e.g. `45min`, `62.4 kg` or `5:15/km`".into()
+            }
+            UnitError::UnknownUnit { suggestion: Some(s), .. } => format!("did you mean `{s}`?"),
+            UnitError::UnknownUnit { suggestion: None, .. } => {
+                format!("known units: {KNOWN_UNITS}")
+            }
+            UnitError::WrongDimension { expected, found, .. } => {
+                if *expected == Dim::TIME && *found == Dim::HRV {
+                    "`ms` is HRV (rMSSD milliseconds); write durations with `s`, `min` or `h`".into()
+                } else if *expected == Dim::LENGTH && *found == Dim::TIME {
+                    "a lone `m` means metres; write minutes as `min`".into()
+                } else {
+                    let examples = unit_examples(*expected)?;
+                    format!("write {} with {examples}", with_article(expected))
+                }
+            }
+            UnitError::BadClock { .. } => "write minutes:seconds with two-digit seconds, e.g. `5:15/km`".into(),
+            UnitError::NonFinite { .. } => "write an ordinary number such as `7.5`".into(),
+            UnitError::OffsetInCompound { .. } | UnitError::CannotCombine { .. } => {
+                "write a single temperature such as `16C`".into()
+            }
+        })
+    }
+}
+
+fn unknown(symbol: &str) -> UnitError {
+    let lower = symbol.to_lowercase();
+    let mut best: Option<(f64, &str)> = None;
+    for name in UNIT_TABLE.iter().flat_map(|(names, _)| names.iter()).chain(&["m"]) {
+        let score = strsim::jaro_winkler(&lower, &name.to_lowercase());
+        if score >= 0.8 && best.is_none_or(|(b, _)| score > b) {
+            best = Some((score, *name));
+        }
+    }
+    UnitError::UnknownUnit { unit: symbol.to_string(), suggestion: best.map(|(_, name)| name.to_string()) }
+}
+
+fn simple_unit(symbol: &str, expected: Option<Dim>) -> Result<Unit, UnitError> {
+    let lower = symbol.to_lowercase();
+    if lower == "m" {
+        return Ok(if expected == Some(Dim::TIME) { MINUTE } else { METRE });
+    }
+    UNIT_TABLE
+        .iter()
+        .find(|(names, _)| names.iter().any(|n| n.to_lowercase() == lower))
+        .map(|(_, u)| *u)
+        .ok_or_else(|| unknown(symbol))
+}
+
+/// A unit symbol as written in text. `expected` resolves ambiguity: `m` is
+/// minutes when expected is TIME and metres otherwise. It does not check the
+/// dimension against `expected`; `parse_quantity` does.
+pub fn unit(symbol: &str, expected: Option<Dim>) -> Result<Unit, UnitError> {
+    let symbol = symbol.trim();
+    let Some((n, d)) = symbol.split_once('/') else {
+        return simple_unit(symbol, expected);
+    };
+    let (n, d) = (n.trim(), d.trim());
+    if n.is_empty() || d.contains('/') {
+        return Err(unknown(symbol));
+    }
+    // Resolve each side against what the other side implies, so `m/km` read
+    // as a pace is minutes per kilometre.
+    let first = simple_unit(n, None)?;
+    let den = simple_unit(d, expected.map(|e| first.dim.div(e)))?;
+    let num = simple_unit(n, expected.map(|e| e.mul(den.dim)))?;
+    for (side, u) in [(n, num), (d, den)] {
+        if u.offset != 0.0 {
+            return Err(UnitError::OffsetInCompound { unit: side.into() });
+        }
+    }
+    Ok(Unit::new(num.dim.div(den.dim), num.scale / den.scale, 0.0))
+}
+
+fn not_number(text: &str) -> UnitError {
+    UnitError::NotANumber { text: text.into() }
+}
+fn non_finite(text: &str) -> UnitError {
+    UnitError::NonFinite { text: text.into() }
+}
+fn missing_unit(text: &str) -> UnitError {
+    UnitError::MissingUnit { text: text.into() }
+}
+fn cannot_combine(text: &str) -> UnitError {
+    UnitError::CannotCombine { text: text.into() }
+}
+
+struct Part {
+    number: f64,
+    unit: String,
+}
+
+fn parse_number(s: &str, text: &str) -> Result<f64, UnitError> {
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    let dots = s.chars().filter(|&c| c == '.').count();
+    if digits == 0 || dots > 1 {
+        return Err(not_number(text));
+    }
+    let v: f64 = s.parse().map_err(|_| not_number(text))?;
+    if v.is_finite() {
+        Ok(v)
+    } else {
+        Err(non_finite(text))
+    }
+}
+
+fn split_at(s: &str, pred: impl Fn(char) -> bool) -> (&str, &str) {
+    let at = s.find(pred).unwrap_or(s.len());
+    s.split_at_checked(at).unwrap_or((s, ""))
+}
+
+/// `5:15/km`, `8:27 mi`, `45:30` — minutes:seconds, then an optional unit.
+fn clock_part(body: &str, text: &str) -> Result<Part, UnitError> {
+    let bad = || UnitError::BadClock { text: text.to_string() };
+    let (mins, rest) = body.split_once(':').ok_or_else(bad)?;
+    let mins = mins.trim();
+    if mins.is_empty() || !mins.chars().all(|c| c.is_ascii_digit()) {
+        return Err(not_number(text));
+    }
+    let (secs, unit_text) = split_at(rest, |c| !(c.is_ascii_digit() || c == '.'));
+    let whole_secs = secs.split('.').next().unwrap_or("");
+    if whole_secs.len() != 2 {
+        return Err(bad());
+    }
+    let secs = parse_number(secs, text)?;
+    if secs >= 60.0 {
+        return Err(bad());
+    }
+    let unit_text = unit_text.trim();
+    let unit = if unit_text.starts_with('/') { format!("min{unit_text}") } else { unit_text.to_string() };
+    Ok(Part { number: parse_number(mins, text)? + secs / 60.0, unit })
+}
+
+fn split_parts(body: &str, text: &str) -> Result<Vec<Part>, UnitError> {
+    let mut parts = Vec::new();
+    let mut rest = body.trim_start();
+    while !rest.is_empty() {
+        let (num, after) = split_at(rest, |c| !(c.is_ascii_digit() || c == '.'));
+        let number = parse_number(num, text)?;
+        let (unit, next) = split_at(after.trim_start(), |c| c.is_whitespace() || c.is_ascii_digit());
+        if unit.starts_with(['.', ',']) {
+            return Err(not_number(text));
+        }
+        parts.push(Part { number, unit: unit.to_string() });
+        rest = next.trim_start();
+    }
+    Ok(parts)
+}
+
+fn parse_inner(text: &str, expected: Option<Dim>, default_unit: Option<Unit>) -> Result<(f64, Dim), UnitError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(UnitError::Empty);
+    }
+    let (sign, body) = match text.strip_prefix('-') {
+        Some(rest) => (-1.0, rest.trim_start()),
+        None => (1.0, text),
+    };
+    if matches!(body.to_ascii_lowercase().as_str(), "nan" | "inf" | "infinity") {
+        return Err(non_finite(text));
+    }
+    let clock = body.contains(':');
+    let parts = if clock { vec![clock_part(body, text)?] } else { split_parts(body, text)? };
+    if parts.is_empty() {
+        return Err(not_number(text));
+    }
+    let multi = parts.len() > 1;
+    let mut dim = expected;
+    let mut total = 0.0;
+    let mut offset = 0.0;
+    let mut prev_time = false;
+    for part in &parts {
+        let u = if part.unit.is_empty() {
+            match default_unit {
+                Some(u) if !multi => u,
+                None if !multi && !clock => Unit::canonical(Dim::NONE),
+                _ => return Err(missing_unit(text)),
+            }
+        } else {
+            // After an hour part, `m` is minutes ("1h30m").
+            let hint = expected.or(prev_time.then_some(Dim::TIME));
+            let u = unit(&part.unit, hint)?;
+            match dim {
+                Some(d) if d != u.dim => {
+                    return Err(UnitError::WrongDimension { expected: d, found: u.dim, unit: part.unit.clone() })
+                }
+                _ => {}
+            }
+            u
+        };
+        if multi && (u.offset != 0.0 || u.dim == Dim::TEMPERATURE) {
+            return Err(cannot_combine(text));
+        }
+        total += part.number * u.scale;
+        offset = u.offset;
+        prev_time = u.dim == Dim::TIME;
+        dim = Some(u.dim);
+    }
+    // The sign applies to the written number, not the canonical one, so that
+    // "-4F" is -20 °C rather than the negation of -15.6 °C.
+    let value = sign * total + offset;
+    if !value.is_finite() {
+        return Err(non_finite(text));
+    }
+    Ok((value, dim.unwrap_or(Dim::NONE)))
+}
+
+/// Parse a quantity written as text (e.g. from a state file) into its
+/// canonical value. Units of another dimension than `expected` are an error;
+/// a bare number is read in `default_unit`.
+pub fn parse_quantity(text: &str, expected: Dim, default_unit: Unit) -> Result<f64, UnitError> {
+    parse_inner(text, Some(expected), Some(default_unit)).map(|(v, _)| v)
+}
+
+/// Parse a literal of the rule language, where no dimension is expected.
+/// `ms` is HRV here; the language has no millisecond durations.
+pub fn parse_literal(text: &str) -> Result<(f64, Dim), UnitError> {
+    parse_inner(text, None, None)
+}
+
+#[rustfmt::skip]
+pub const KIND_NAMES: &[&str] = &[
+    "duration", "hours", "days", "mass", "distance", "heart_rate", "hrv", "temperature", "pace",
+    "volume", "percent", "number",
+];
+
+/// The default unit of a named quantity kind used by fact declarations.
+pub fn kind(name: &str) -> Option<Unit> {
+    Some(match name {
+        "duration" => MINUTE,
+        "hours" => HOUR,
+        "days" => DAY,
+        "mass" => Unit::canonical(Dim::MASS),
+        "distance" => KILOMETRE,
+        "heart_rate" => Unit::canonical(Dim::HEART_RATE),
+        "hrv" => Unit::canonical(Dim::HRV),
+        "temperature" => Unit::canonical(Dim::TEMPERATURE),
+        "pace" => Unit::new(Dim::PACE, 60.0 / 1000.0, 0.0),
+        "volume" => Unit::canonical(Dim::VOLUME),
+        "percent" => Unit::new(Dim::NONE, 0.01, 0.0),
+        "number" => Unit::canonical(Dim::NONE),
+        _ => return None,
+    })
+}
+
+/// Rounds half away from zero (unlike `{:.N}`, which rounds half to even)
+/// and trims trailing zeros, so "1.50" reads "1.5" and "-0" reads "0".
+fn trim_num(v: f64, decimals: usize) -> String {
+    let f = 10f64.powi(decimals as i32);
+    let r = (v * f).round() / f;
+    let mut s = format!("{r:.decimals$}");
+    if s.contains('.') {
+        s = s.trim_end_matches('0').trim_end_matches('.').to_string();
+    }
+    if s == "-0" {
+        s = "0".into();
+    }
+    s
+}
+
+fn one_decimal_below_ten(v: f64) -> String {
+    if (v * 10.0).round().abs() < 100.0 {
+        trim_num(v, 1)
+    } else {
+        trim_num(v, 0)
+    }
+}
+
+const HOURS_FROM_S: f64 = 7200.0;
+const DAYS_FROM_S: f64 = 172_800.0;
+
+fn time_parts(v: f64) -> (String, &'static str) {
+    let a = v.abs();
+    if a < 90.0 {
+        (trim_num(v, 0), "s")
+    } else if a < HOURS_FROM_S {
+        (trim_num(v / 60.0, 0), "min")
+    } else if a < DAYS_FROM_S {
+        (trim_num((v / 60.0).round() / 60.0, 2), "h")
+    } else {
+        let days = (v / 86_400.0).round();
+        (trim_num(days, 0), if days.abs() == 1.0 { "day" } else { "days" })
+    }
+}
+
+fn pace_parts(v: f64, per: f64, unit: &'static str) -> (String, &'static str) {
+    let secs = (v * per).abs().round();
+    let mins = (secs / 60.0).floor();
+    let sign = if v < 0.0 && secs > 0.0 { "-" } else { "" };
+    (format!("{sign}{mins:.0}:{:02.0}", secs - mins * 60.0), unit)
+}
+
+/// Same rounding and unit choice as `format_quantity`, with number and unit
+/// apart. Durations of 2–48 h come back as decimal hours ("7.5", "h").
+/// Compound dimensions without a static spelling return an empty unit.
+pub fn format_parts(value: f64, dim: Dim, system: UnitSystem) -> (String, &'static str) {
+    if !value.is_finite() {
+        return ("n/a".into(), "");
+    }
+    let metric = system == UnitSystem::Metric;
+    match dim {
+        Dim::NONE => (trim_num(value, 2), ""),
+        Dim::TIME => time_parts(value),
+        Dim::LENGTH if metric && value.abs().round() < 1000.0 => (trim_num(value, 0), "m"),
+        Dim::LENGTH if metric => (one_decimal_below_ten(value / 1000.0), "km"),
+        Dim::LENGTH => (one_decimal_below_ten(value / MILE_M), "mi"),
+        Dim::MASS if metric => (trim_num(value, 1), "kg"),
+        Dim::MASS => (trim_num(value / POUND_KG, 1), "lb"),
+        Dim::VOLUME if metric => (trim_num(value, 1), "L"),
+        Dim::VOLUME => (trim_num(value / US_FL_OZ_L, 0), "fl oz"),
+        Dim::HEART_RATE => (trim_num(value, 0), "bpm"),
+        Dim::HRV => (trim_num(value, 0), "ms"),
+        Dim::TEMPERATURE if metric => (trim_num(value, 0), "°C"),
+        Dim::TEMPERATURE => (trim_num(value * 9.0 / 5.0 + 32.0, 0), "°F"),
+        Dim::PACE if metric => pace_parts(value, 1000.0, "/km"),
+        Dim::PACE => pace_parts(value, MILE_M, "/mi"),
+        _ => (trim_num(value, 2), static_symbol(dim).unwrap_or("")),
+    }
+}
+
+/// Display a canonical value of dimension `dim` for a coach, e.g. "7 h 30 min",
+/// "9.3 km", "6:45/km", "0.25". Non-finite values display as "n/a".
+pub fn format_quantity(value: f64, dim: Dim, system: UnitSystem) -> String {
+    if !value.is_finite() {
+        return "n/a".into();
+    }
+    if dim == Dim::TIME && (HOURS_FROM_S..DAYS_FROM_S).contains(&value.abs()) {
+        let total = (value.abs() / 60.0).round();
+        let hours = (total / 60.0).floor();
+        let mins = total - hours * 60.0;
+        let sign = if value < 0.0 { "-" } else { "" };
+        return if mins == 0.0 { format!("{sign}{hours:.0} h") } else { format!("{sign}{hours:.0} h {mins:.0} min") };
+    }
+    let (number, unit) = format_parts(value, dim, system);
+    match static_symbol(dim) {
+        _ if dim == Dim::PACE || dim.is_none() => format!("{number}{unit}"),
+        None => format!("{number} {}", canonical_symbol(dim)),
+        Some(_) => format!("{number} {unit}"),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use UnitSystem::{Imperial, Metric};
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-9 * b.abs().max(1.0)
+    }
+    fn q(text: &str, expected: Dim, default: &str) -> Result<f64, UnitError> {
+        parse_quantity(text, expected, kind(default).unwrap())
+    }
+
+    #[test]
+    fn dims_combine_and_describe() {
+        assert_eq!(Dim::TIME.div(Dim::LENGTH), Dim::PACE);
+        assert_eq!(Dim::PACE.mul(Dim::LENGTH), Dim::TIME);
+        assert!(Dim::MASS.div(Dim::MASS).is_none());
+        let big = Dim { time: 127, ..Dim::NONE };
+        assert_eq!(big.mul(Dim::TIME).time, 127);
+        #[rustfmt::skip]
+        let names = [
+            (Dim::TIME, "duration"), (Dim::LENGTH, "distance"), (Dim::MASS, "mass"),
+            (Dim::VOLUME, "volume"), (Dim::HEART_RATE, "heart rate"), (Dim::HRV, "HRV"),
+            (Dim::TEMPERATURE, "temperature"), (Dim::PACE, "pace"), (Dim::NONE, "number"),
+            (Dim::VOLUME.div(Dim::MASS), "volume per mass (L/kg)"),
+            (Dim::HRV.div(Dim::TIME), "HRV per duration (ms/s)"),
+            (Dim::NONE.div(Dim::MASS), "per mass (1/kg)"),
+            (Dim::MASS.mul(Dim::LENGTH), "distance times mass (m·kg)"),
+            (Dim::TIME.mul(Dim::TIME), "duration^2 (s^2)"),
+        ];
+        for (dim, name) in names {
+            assert_eq!(dim.describe(), name);
+        }
+        assert_eq!(Dim::HRV.to_string(), "HRV");
+    }
+
+    #[test]
+    fn unit_symbols() {
+        #[rustfmt::skip]
+        let cases: &[(&[&str], Dim, f64)] = &[
+            (&["s", "sec", "secs", "second", "seconds"], Dim::TIME, 1.0),
+            (&["min", "mins", "minute", "minutes"], Dim::TIME, 60.0),
+            (&["h", "hr", "hrs", "hour", "hours"], Dim::TIME, 3600.0),
+            (&["d", "day", "days"], Dim::TIME, 86400.0),
+            (&["w", "wk", "week", "weeks"], Dim::TIME, 604800.0),
+            (&["m", "metres", "meter"], Dim::LENGTH, 1.0), (&["km", "KM"], Dim::LENGTH, 1000.0),
+            (&["mi", "mile", "miles"], Dim::LENGTH, 1609.344),
+            (&["kg"], Dim::MASS, 1.0), (&["g"], Dim::MASS, 0.001),
+            (&["lb", "lbs"], Dim::MASS, 0.45359237),
+            (&["L", "l"], Dim::VOLUME, 1.0), (&["ml", "mL"], Dim::VOLUME, 0.001),
+            (&["bpm", "BPM"], Dim::HEART_RATE, 1.0), (&["ms"], Dim::HRV, 1.0),
+            (&["C", "°C"], Dim::TEMPERATURE, 1.0), (&["F", "°F"], Dim::TEMPERATURE, 5.0 / 9.0),
+            (&["%"], Dim::NONE, 0.01), (&["L/kg"], Dim::VOLUME.div(Dim::MASS), 1.0),
+            (&["ms/d"], Dim::HRV.div(Dim::TIME), 1.0 / 86400.0), (&["min/km"], Dim::PACE, 0.06),
+        ];
+        for (sym, dim, scale) in cases.iter().flat_map(|(ss, d, k)| ss.iter().map(move |s| (s, *d, *k))) {
+            let u = unit(sym, None).unwrap();
+            assert_eq!(u.dim, dim, "{sym}");
+            assert!(close(u.scale, scale), "{sym}: {}", u.scale);
+        }
+        assert!(close(unit("°F", None).unwrap().to_canonical(212.0), 100.0));
+        assert!(close(unit("F", None).unwrap().from_canonical(-40.0), -40.0));
+    }
+
+    #[test]
+    fn m_is_minutes_only_when_time_is_expected() {
+        assert_eq!(unit("m", Some(Dim::TIME)).unwrap().scale, 60.0);
+        assert_eq!(unit("m", Some(Dim::LENGTH)).unwrap().dim, Dim::LENGTH);
+        assert_eq!(unit("m", None).unwrap().dim, Dim::LENGTH);
+        assert_eq!(unit("m/km", Some(Dim::PACE)).unwrap(), unit("min/km", None).unwrap());
+        assert_eq!(parse_literal("400m").unwrap(), (400.0, Dim::LENGTH));
+        assert_eq!(parse_literal("1h30m").unwrap(), (5400.0, Dim::TIME));
+        assert_eq!(q("45m", Dim::TIME, "duration").unwrap(), 2700.0);
+        assert_eq!(q("400 m", Dim::LENGTH, "distance").unwrap(), 400.0);
+    }
+
+    #[test]
+    fn parse_quantity_forms() {
+        let t = Dim::TIME;
+        #[rustfmt::skip]
+        let cases: &[(&str, Dim, &str, f64)] = &[
+            ("45min", t, "duration", 2700.0), ("1h50m", t, "duration", 6600.0),
+            ("1h 50min", t, "duration", 6600.0), ("1 h 50 min", t, "duration", 6600.0),
+            ("2d 4h", t, "duration", 187200.0), ("90 s", t, "duration", 90.0),
+            ("2h", t, "duration", 7200.0), ("3d", t, "days", 259200.0),
+            ("2w", t, "days", 1209600.0), ("7h30m", t, "hours", 27000.0),
+            ("7.5h", t, "hours", 27000.0), ("7.5", t, "hours", 27000.0),
+            ("45:30", t, "duration", 2730.0), ("-3 h", t, "duration", -10800.0),
+            ("62.4 kg", Dim::MASS, "mass", 62.4), ("137 lb", Dim::MASS, "mass", 137.0 * 0.45359237),
+            ("500 g", Dim::MASS, "mass", 0.5), ("24 km", Dim::LENGTH, "distance", 24000.0),
+            ("15 mi", Dim::LENGTH, "distance", 15.0 * 1609.344),
+            ("400 m", Dim::LENGTH, "distance", 400.0), ("24", Dim::LENGTH, "distance", 24000.0),
+            ("48 bpm", Dim::HEART_RATE, "heart_rate", 48.0), ("64 ms", Dim::HRV, "hrv", 64.0),
+            ("18C", Dim::TEMPERATURE, "temperature", 18.0),
+            ("18 °C", Dim::TEMPERATURE, "temperature", 18.0),
+            ("64F", Dim::TEMPERATURE, "temperature", 160.0 / 9.0),
+            ("-4F", Dim::TEMPERATURE, "temperature", -20.0), ("5:15/km", Dim::PACE, "pace", 0.315),
+            ("5:15 /km", Dim::PACE, "pace", 0.315), ("5:15", Dim::PACE, "pace", 0.315),
+            ("8:27/mi", Dim::PACE, "pace", 507.0 / 1609.344), ("1.5 L", Dim::VOLUME, "volume", 1.5),
+            ("500 ml", Dim::VOLUME, "volume", 0.5), ("20%", Dim::NONE, "number", 0.2),
+            ("20", Dim::NONE, "percent", 0.2), ("7.5", Dim::NONE, "number", 7.5),
+            ("  .5 ", Dim::NONE, "number", 0.5),
+        ];
+        for &(text, dim, default, want) in cases {
+            let got = q(text, dim, default).unwrap_or_else(|e| unreachable!("{text}: {e}"));
+            assert!(close(got, want), "{text}: {got} != {want}");
+        }
+    }
+
+    #[test]
+    fn parse_literal_forms() {
+        #[rustfmt::skip]
+        let cases: &[(&str, f64, Dim)] = &[
+            ("30min", 1800.0, Dim::TIME), ("48h", 172800.0, Dim::TIME), ("3d", 259200.0, Dim::TIME),
+            ("2w", 1209600.0, Dim::TIME), ("7h", 25200.0, Dim::TIME), ("90s", 90.0, Dim::TIME),
+            ("1h30m", 5400.0, Dim::TIME), ("4 bpm", 4.0, Dim::HEART_RATE),
+            ("130 bpm", 130.0, Dim::HEART_RATE), ("1.5 kg", 1.5, Dim::MASS),
+            ("1.5 L/kg", 1.5, Dim::VOLUME.div(Dim::MASS)), ("16C", 16.0, Dim::TEMPERATURE),
+            ("10 %", 0.1, Dim::NONE), ("5:15/km", 0.315, Dim::PACE), ("400m", 400.0, Dim::LENGTH),
+            ("55 ms", 55.0, Dim::HRV), ("0.5 ms/d", 0.5 / 86400.0, Dim::HRV.div(Dim::TIME)),
+            ("3", 3.0, Dim::NONE), ("-2", -2.0, Dim::NONE),
+        ];
+        for &(text, want, dim) in cases {
+            let (got, got_dim) = parse_literal(text).unwrap_or_else(|e| unreachable!("{text}: {e}"));
+            assert!(close(got, want), "{text}: {got} != {want}");
+            assert_eq!(got_dim, dim, "{text}");
+        }
+    }
+
+    #[test]
+    fn errors_and_help() {
+        let d = kind("duration").unwrap();
+        let err = |text: &str| parse_quantity(text, Dim::TIME, d).unwrap_err();
+        let e = err("64 ms");
+        assert_eq!(e.to_string(), "expected a duration, found an HRV (`ms`)");
+        assert!(e.help().unwrap().contains("HRV"));
+        let e = parse_quantity("3 kg", Dim::TIME, d).unwrap_err();
+        assert_eq!(e.to_string(), "expected a duration, found a mass (`kg`)");
+        assert_eq!(e.help().unwrap(), "write a duration with `s`, `min`, `h`, `d` or `w`");
+        let e = q("62 kgs", Dim::MASS, "mass").unwrap_err();
+        assert_eq!(e.to_string(), "unknown unit `kgs`");
+        assert_eq!(e.help().unwrap(), "did you mean `kg`?");
+        let e = parse_literal("3x").unwrap_err();
+        assert_eq!(e.to_string(), "unknown unit `x`");
+        assert!(e.help().unwrap().starts_with("known units:"));
+        assert_eq!(err("").to_string(), "empty quantity");
+        assert_eq!(err("   "), UnitError::Empty);
+        assert_eq!(err("abc").to_string(), "`abc` is not a number with a unit");
+        assert!(matches!(err("kg"), UnitError::NotANumber { .. }));
+        assert!(matches!(err("1.2.3 h"), UnitError::NotANumber { .. }));
+        assert!(matches!(err("-"), UnitError::NotANumber { .. }));
+        assert!(matches!(err("1,5 h"), UnitError::NotANumber { .. }));
+        assert!(err("1,5 h").help().unwrap().contains("decimals"));
+        for bad in ["5:75/km", "5:7/km", "5:/km", "5:60"] {
+            let e = q(bad, Dim::PACE, "pace").unwrap_err();
+            assert!(matches!(e, UnitError::BadClock { .. }), "{bad}: {e}");
+        }
+        assert!(q("5:75/km", Dim::PACE, "pace").unwrap_err().to_string().contains("below 60"));
+        for bad in ["nan", "NaN", "inf", "-inf", "infinity"] {
+            assert!(matches!(err(bad), UnitError::NonFinite { .. }), "{bad}");
+        }
+        assert!(matches!(err(&"9".repeat(400)), UnitError::NonFinite { .. }));
+        assert!(matches!(err("1h 30"), UnitError::MissingUnit { .. }));
+        assert!(matches!(parse_literal("5:15"), Err(UnitError::MissingUnit { .. })));
+        assert!(matches!(parse_literal("18C 2C"), Err(UnitError::CannotCombine { .. })));
+        assert!(matches!(unit("°F/kg", None), Err(UnitError::OffsetInCompound { .. })));
+        assert!(matches!(unit("/km", None), Err(UnitError::UnknownUnit { .. })));
+        assert!(matches!(unit("L/kg/d", None), Err(UnitError::UnknownUnit { .. })));
+        let e = parse_literal("30m 20s").unwrap_err();
+        assert!(e.help().unwrap().contains("`min`"), "{e}");
+        assert!(matches!(err("1h 2kg"), UnitError::WrongDimension { .. }));
+        assert!(matches!(err("--3h"), UnitError::NotANumber { .. }));
+    }
+
+    #[test]
+    fn kinds() {
+        for name in KIND_NAMES {
+            assert!(kind(name).is_some(), "{name}");
+        }
+        assert_eq!(kind("speed"), None);
+        assert_eq!(kind("hours").unwrap().scale, 3600.0);
+        assert_eq!(kind("pace").unwrap().dim, Dim::PACE);
+        assert_eq!(kind("percent").unwrap().scale, 0.01);
+    }
+
+    #[test]
+    fn formatting() {
+        #[rustfmt::skip]
+        let cases: &[(f64, Dim, UnitSystem, &str)] = &[
+            (45.0, Dim::TIME, Metric, "45 s"), (2100.0, Dim::TIME, Metric, "35 min"),
+            (21600.0, Dim::TIME, Imperial, "6 h"), (27000.0, Dim::TIME, Metric, "7 h 30 min"),
+            (21599.0, Dim::TIME, Metric, "6 h"), (-10800.0, Dim::TIME, Metric, "-3 h"),
+            (13.0 * 86400.0, Dim::TIME, Metric, "13 days"),
+            (200_000.0, Dim::TIME, Metric, "2 days"), (24000.0, Dim::LENGTH, Metric, "24 km"),
+            (9300.0, Dim::LENGTH, Metric, "9.3 km"), (9960.0, Dim::LENGTH, Metric, "10 km"),
+            (400.0, Dim::LENGTH, Metric, "400 m"), (24000.0, Dim::LENGTH, Imperial, "15 mi"),
+            (400.0, Dim::LENGTH, Imperial, "0.2 mi"), (1.1, Dim::MASS, Metric, "1.1 kg"),
+            (1.1, Dim::MASS, Imperial, "2.4 lb"), (1.7, Dim::VOLUME, Metric, "1.7 L"),
+            (1.7, Dim::VOLUME, Imperial, "57 fl oz"), (130.4, Dim::HEART_RATE, Imperial, "130 bpm"),
+            (55.0, Dim::HRV, Metric, "55 ms"), (16.0, Dim::TEMPERATURE, Metric, "16 °C"),
+            (16.0, Dim::TEMPERATURE, Imperial, "61 °F"), (0.405, Dim::PACE, Metric, "6:45/km"),
+            (0.3597, Dim::PACE, Metric, "6:00/km"), (0.315, Dim::PACE, Imperial, "8:27/mi"),
+            (3.0, Dim::NONE, Metric, "3"), (0.25, Dim::NONE, Metric, "0.25"),
+            (1.5, Dim::NONE, Imperial, "1.5"), (-0.001, Dim::NONE, Imperial, "0"),
+            (1.5, Dim::VOLUME.div(Dim::MASS), Metric, "1.5 L/kg"),
+            (2.0, Dim::TIME.mul(Dim::TIME), Metric, "2 s^2"), (f64::NAN, Dim::TIME, Metric, "n/a"),
+            (f64::INFINITY, Dim::PACE, Imperial, "n/a"),
+        ];
+        for &(v, dim, sys, want) in cases {
+            assert_eq!(format_quantity(v, dim, sys), want, "{v} {dim:?}");
+        }
+        assert_eq!(format_quantity(86400.0 * 3.0, Dim::TIME, Metric), "3 days");
+        assert_eq!(format_parts(86400.0 * 2.2, Dim::TIME, Metric), ("2".into(), "days"));
+        assert_eq!(format_parts(27000.0, Dim::TIME, Metric), ("7.5".into(), "h"));
+        assert_eq!(format_parts(45000.0, Dim::LENGTH, Metric), ("45".into(), "km"));
+        assert_eq!(format_parts(0.405, Dim::PACE, Metric), ("6:45".into(), "/km"));
+        assert_eq!(format_parts(1.5, Dim::VOLUME.div(Dim::MASS), Metric).1, "L/kg");
+        assert_eq!(format_parts(f64::NAN, Dim::MASS, Metric), ("n/a".into(), ""));
+    }
+
+    #[test]
+    fn round_trips() {
+        #[rustfmt::skip]
+        let cases: &[(&str, Dim, &str, UnitSystem, &str)] = &[
+            ("45 s", Dim::TIME, "duration", Metric, "45 s"),
+            ("35min", Dim::TIME, "duration", Metric, "35 min"),
+            ("7h30m", Dim::TIME, "hours", Imperial, "7 h 30 min"),
+            ("13 days", Dim::TIME, "days", Metric, "13 days"),
+            ("24 km", Dim::LENGTH, "distance", Metric, "24 km"),
+            ("15 mi", Dim::LENGTH, "distance", Imperial, "15 mi"),
+            ("62.4 kg", Dim::MASS, "mass", Metric, "62.4 kg"),
+            ("137 lb", Dim::MASS, "mass", Imperial, "137 lb"),
+            ("1.5 L", Dim::VOLUME, "volume", Metric, "1.5 L"),
+            ("48 bpm", Dim::HEART_RATE, "heart_rate", Imperial, "48 bpm"),
+            ("64 ms", Dim::HRV, "hrv", Metric, "64 ms"),
+            ("18 °C", Dim::TEMPERATURE, "temperature", Metric, "18 °C"),
+            ("64F", Dim::TEMPERATURE, "temperature", Imperial, "64 °F"),
+            ("5:15/km", Dim::PACE, "pace", Metric, "5:15/km"),
+            ("8:27/mi", Dim::PACE, "pace", Imperial, "8:27/mi"),
+            ("25%", Dim::NONE, "percent", Metric, "0.25"),
+        ];
+        for &(text, dim, default, sys, want) in cases {
+            let v = q(text, dim, default).unwrap();
+            assert_eq!(format_quantity(v, dim, sys), want, "{text}");
+        }
+    }
+}

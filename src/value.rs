@@ -1,0 +1,114 @@
+//! Runtime values and static types.
+//!
+//! A quantity is a bare `f64` in its dimension's canonical unit: the checker
+//! already proved every operation's dimensions, so evaluation never looks at
+//! units again.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+
+use crate::units::{self, Dim, UnitSystem};
+
+/// The static type of a fact, define or expression.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Ty {
+    /// A number with a dimension (`Dim::NONE` for a plain number).
+    Num(Dim),
+    Bool,
+    /// An index into `Program::enums`.
+    Enum(usize),
+    Text,
+    Date,
+    Instant,
+    List(Box<Ty>),
+    /// Dated readings of one quantity, oldest first.
+    Series(Dim),
+}
+
+impl Ty {
+    pub fn describe(&self, enums: &[EnumType]) -> String {
+        match self {
+            Ty::Num(dim) => dim.describe(),
+            Ty::Bool => "true/false".into(),
+            Ty::Enum(i) => enums.get(*i).map_or("a choice".into(), |e| format!("`{}`", e.name)),
+            Ty::Text => "text".into(),
+            Ty::Date => "a date".into(),
+            Ty::Instant => "an instant".into(),
+            Ty::List(item) => format!("a list of {}", item.describe(enums)),
+            Ty::Series(dim) => format!("a series of {} readings", dim.describe()),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnumType {
+    pub name: String,
+    pub values: Vec<String>,
+}
+
+/// One dated reading of a series.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Reading {
+    pub date: NaiveDate,
+    pub value: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub enum Value {
+    /// Not known: an optional fact left out, or computed from one. Logic over
+    /// it is three-valued.
+    #[default]
+    Missing,
+    Num(f64),
+    Bool(bool),
+    Enum(u16),
+    Text(Arc<str>),
+    Date(NaiveDate),
+    /// A date field whose answer is "it has never happened".
+    Never,
+    Instant(DateTime<FixedOffset>),
+    List(Arc<[Value]>),
+    Series(Arc<[Reading]>),
+}
+
+impl Value {
+    pub fn is_missing(&self) -> bool {
+        matches!(self, Value::Missing)
+    }
+
+    /// Show a value to a coach: quantities in the athlete's units, enum
+    /// values by name.
+    pub fn display(&self, ty: &Ty, enums: &[EnumType], system: UnitSystem) -> String {
+        match (self, ty) {
+            (Value::Missing, _) => "unknown".into(),
+            (Value::Num(v), _) if v.is_infinite() && *v > 0.0 => "never".into(),
+            (Value::Num(v), Ty::Num(dim)) => units::format_quantity(*v, *dim, system),
+            (Value::Num(v), _) => units::format_quantity(*v, Dim::NONE, system),
+            (Value::Bool(b), _) => b.to_string(),
+            (Value::Enum(i), Ty::Enum(e)) => {
+                enums.get(*e).and_then(|e| e.values.get(usize::from(*i))).cloned().unwrap_or_else(|| format!("#{i}"))
+            }
+            (Value::Enum(i), _) => format!("#{i}"),
+            (Value::Text(t), _) => t.to_string(),
+            (Value::Date(d), _) => d.format("%Y-%m-%d").to_string(),
+            (Value::Never, _) => "never".into(),
+            (Value::Instant(t), _) => t.to_rfc3339(),
+            (Value::List(items), Ty::List(item)) => {
+                let shown: Vec<String> = items.iter().map(|v| v.display(item, enums, system)).collect();
+                format!("[{}]", shown.join(", "))
+            }
+            (Value::List(items), _) => format!("[{} items]", items.len()),
+            (Value::Series(readings), Ty::Series(dim)) => match readings.last() {
+                Some(last) => format!(
+                    "{} readings, last {} on {}",
+                    readings.len(),
+                    units::format_quantity(last.value, *dim, system),
+                    last.date.format("%Y-%m-%d")
+                ),
+                None => "no readings".into(),
+            },
+            (Value::Series(readings), _) => format!("{} readings", readings.len()),
+        }
+    }
+}
