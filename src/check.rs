@@ -29,8 +29,29 @@ pub fn check(inputs: &[Input]) -> Result<Program, Vec<Diagnostic>> {
     if c.errors.is_empty() {
         Ok(c.program())
     } else {
+        for e in &mut c.errors {
+            if e.help.is_none() {
+                e.help = general_help(e.code).map(String::from);
+            }
+        }
         Err(c.errors)
     }
+}
+
+/// Help for errors whose message already says everything specific.
+fn general_help(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "check::duplicate-fact" => "each fact is declared once; the prelude declares every field of the state file",
+        "check::duplicate-define" => "give the define another name, or remove one of them",
+        "check::duplicate-rule" => "rule ids must be unique within a protocol; rename one",
+        "check::duplicate-enum" => "give the enum another name, or reuse the existing one",
+        "check::duplicate-clause" => "keep one",
+        "check::bad-default" => "a default is a literal of the fact's type, e.g. `= false`, `= 1`, `= 30min`, `= []`",
+        "check::type-mismatch" => "both sides of an operation must be of the same type",
+        "check::suppression-cycle" => "a rule cannot suppress itself",
+        "check::unit-mismatch" => "values of different dimensions cannot be combined",
+        _ => return None,
+    })
 }
 
 /// Types whose names are built into the language.
@@ -248,7 +269,7 @@ impl Checker {
                             c.error(
                                 &input.file,
                                 "check::bad-default",
-                                format!("a bound of `{path}` must be a {}", ty.describe(&c.enums)),
+                                format!("a bound of `{path}` must be {}", ty.describe(&c.enums)),
                                 e.span,
                                 "does not fit",
                             );
@@ -736,7 +757,7 @@ impl Checker {
             );
             d.labels.push((a_span, format!("this is {}", describe_num(*da))));
             if db.is_none() {
-                d.help = Some(format!("give the number a unit of {}, e.g. `6h`, `4 bpm`, `2 kg`", da.describe()));
+                d.help = Some(format!("give the number a unit of {}, e.g. {}", da.describe(), example_literal(*da)));
             }
             return None;
         }
@@ -997,23 +1018,18 @@ impl Checker {
             }
         }
         let mut suppressions: Vec<Vec<(Arc<SourceFile>, ast::Name)>> = Vec::new();
+        let mut compiled: Vec<Option<RuleDef>> = Vec::new();
         for (index, p) in pending.iter().enumerate() {
             let protocol_id = self.protocols.get(p.protocol).map_or(String::new(), |x| x.id.clone());
             let (rule, names) = self.compile_rule(p.file, p.protocol, &protocol_id, p.rule, p.builtin, index);
             suppressions.push(names.into_iter().map(|n| (Arc::clone(p.file), n)).collect());
-            if let Some(rule) = rule {
-                self.rules.push(rule);
-            }
+            compiled.push(rule);
         }
-        if self.rules.len() != pending.len() {
-            return; // errors already reported; indexes would not line up
-        }
+        // Resolve `suppresses` even when some rules had errors, so every
+        // unknown rule name is reported in the same run.
         for (index, names) in suppressions.into_iter().enumerate() {
-            let protocol_id = self
-                .rules
-                .get(index)
-                .and_then(|r| self.protocols.get(r.protocol))
-                .map_or(String::new(), |p| p.id.clone());
+            let protocol_id =
+                pending.get(index).and_then(|p| self.protocols.get(p.protocol)).map_or(String::new(), |p| p.id.clone());
             for (file, name) in names {
                 let full =
                     if name.text.contains('.') { name.text.clone() } else { format!("{protocol_id}.{}", name.text) };
@@ -1028,7 +1044,7 @@ impl Checker {
                         );
                     }
                     Some(&target) => {
-                        if let Some(r) = self.rules.get_mut(index) {
+                        if let Some(Some(r)) = compiled.get_mut(index) {
                             r.suppresses.push(target);
                         }
                     }
@@ -1047,6 +1063,10 @@ impl Checker {
                 }
             }
         }
+        if compiled.iter().any(Option::is_none) {
+            return; // errors already reported; rule indexes would not line up
+        }
+        self.rules = compiled.into_iter().flatten().collect();
         self.check_suppression_cycles();
     }
 
@@ -1339,6 +1359,21 @@ fn verb(op: BinOp) -> &'static str {
         BinOp::Sub => "subtract",
         BinOp::Mul => "multiply",
         _ => "divide",
+    }
+}
+
+/// A literal of the dimension, for help lines.
+fn example_literal(d: Dim) -> &'static str {
+    match d {
+        d if d == Dim::TIME => "`6h`, `30min` or `3d`",
+        d if d == Dim::HEART_RATE => "`4 bpm`",
+        d if d == Dim::HRV => "`60 ms`",
+        d if d == Dim::MASS => "`1.5 kg`",
+        d if d == Dim::LENGTH => "`10 km`",
+        d if d == Dim::VOLUME => "`1.5 L`",
+        d if d == Dim::TEMPERATURE => "`16C`",
+        d if d == Dim::PACE => "`5:15/km`",
+        _ => "a number with the same unit",
     }
 }
 

@@ -267,7 +267,6 @@ pub const CODES: &[(&str, &str)] = &[
     ("state::future", "a reading or past event dated after `now`"),
     ("test::syntax", "a protocol test case that cannot be read"),
     ("test::unknown-rule", "a protocol test case names a rule that does not exist"),
-    ("test::failed", "a protocol test case did not hold"),
     ("cli::no-input", "a command was given nothing to work on"),
 ];
 

@@ -11,12 +11,16 @@
 //! unknown: [hrv.trending_down]
 //! suppressed: [quickref.long_run_immediate]
 //! ```
+//!
+//! A case may also carry its own rule text under `rules:`; it is then checked
+//! against the prelude alone. The engine's own tests are written that way.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::diagnostic::{suggest, Diagnostic, SourceFile, Span};
+use crate::engine;
 use crate::eval::{self, Status};
 use crate::program::Program;
 use crate::render;
@@ -117,7 +121,7 @@ fn case_error(file: &Arc<SourceFile>, message: String, span: Span, help: &str) -
     Diagnostic::error("test::syntax", message).in_file(file).label(span, "here").help(help)
 }
 
-fn run_case(program: &Program, path: &Path) -> Result<CaseResult, Vec<Diagnostic>> {
+fn run_case(shared: &Program, path: &Path) -> Result<CaseResult, Vec<Diagnostic>> {
     let file = state::read_source(path).map_err(|d| vec![d])?;
     let root = yaml::parse(&file.text)
         .map_err(|e| vec![case_error(&file, e.message, e.span.into(), "a test case is YAML")])?;
@@ -129,6 +133,28 @@ fn run_case(program: &Program, path: &Path) -> Result<CaseResult, Vec<Diagnostic
             "write `name:`, `state:` and `fires:` lines",
         )]);
     };
+    // A case may bring its own rules (engine tests do): they are checked
+    // with the prelude alone, instead of the shared program.
+    let own = match root.get("rules").map(|e| &e.value) {
+        Some(Node { value: Yaml::Str(text), .. }) => {
+            let prelude = engine::shipped().iter().find(|(n, _)| *n == engine::PRELUDE).map_or("", |(_, t)| *t);
+            let sources = vec![
+                (SourceFile::new(format!("<shipped>/{}", engine::PRELUDE), prelude), true),
+                (SourceFile::new(format!("{} (rules)", file.name), text.as_str()), false),
+            ];
+            Some(engine::compile(sources)?)
+        }
+        Some(other) => {
+            return Err(vec![case_error(
+                &file,
+                "`rules` must be text".into(),
+                other.span.clone().into(),
+                "write `rules: |` and the rule text indented below",
+            )]);
+        }
+        None => None,
+    };
+    let program = own.as_ref().unwrap_or(shared);
     let mut name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let mut loaded = None;
     let mut expectations: Vec<(Expect, String, Span)> = Vec::new();
@@ -145,6 +171,7 @@ fn run_case(program: &Program, path: &Path) -> Result<CaseResult, Vec<Diagnostic
                     "write `name: what this case shows`",
                 )),
             },
+            "rules" => {}
             "state" => loaded = Some(state::load_node(program, &file, &entry.value, NowSource::default())),
             "state_file" => match &entry.value.value {
                 Yaml::Str(rel) => {
@@ -173,7 +200,8 @@ fn run_case(program: &Program, path: &Path) -> Result<CaseResult, Vec<Diagnostic
                     )),
                 },
                 None => {
-                    let keys = ["name", "state", "state_file", "fires", "does_not_fire", "unknown", "suppressed"];
+                    let keys =
+                        ["name", "rules", "state", "state_file", "fires", "does_not_fire", "unknown", "suppressed"];
                     let help = suggest(key, keys).unwrap_or_else(|| format!("a case has: {}", keys.join(", ")));
                     errors.push(
                         Diagnostic::error("test::syntax", format!("unknown field `{key}`"))

@@ -116,6 +116,7 @@ pub fn load_node(
         facts: vec![Value::Missing; program.facts.len()],
         spans: vec![None; program.facts.len()],
         written: vec![false; program.facts.len()],
+        group_spans: std::collections::HashMap::new(),
         series_spans: vec![Vec::new(); program.facts.len()],
     };
     match &root.value {
@@ -161,6 +162,9 @@ struct Loader<'a> {
     /// Where each reading of a series was written, for readings dated after
     /// `now`.
     series_spans: Vec<Vec<(NaiveDate, Span)>>,
+    /// Where each group (`last_session:`) was written, so that a missing
+    /// field can be pointed at the group it belongs in.
+    group_spans: std::collections::HashMap<String, Span>,
 }
 
 impl Loader<'_> {
@@ -180,6 +184,7 @@ impl Loader<'_> {
             }
             let group = format!("{path}.");
             if self.program.facts.iter().any(|f| f.path.starts_with(&group)) {
+                self.group_spans.insert(path.clone(), entry.key_span.clone().into());
                 match &entry.value.value {
                     Yaml::Map(_) => self.map(&entry.value, &path),
                     Yaml::Null => {}
@@ -513,11 +518,15 @@ impl Loader<'_> {
                     } else {
                         format!("add `{field}: ...` under `{parent}:`{doc}")
                     };
+                    let (span, label) = match self.group_spans.get(parent) {
+                        Some(span) => (*span, "missing in here"),
+                        None => (Span::new(0, 0), "missing in this file"),
+                    };
                     self.error(
                         "state::missing-field",
                         format!("required field `{}` is missing", fact.path),
-                        Span::new(0, 0),
-                        "in this file",
+                        span,
+                        label,
                         Some(help),
                     );
                 }

@@ -29,14 +29,18 @@ pub enum Ty {
 impl Ty {
     pub fn describe(&self, enums: &[EnumType]) -> String {
         match self {
-            Ty::Num(dim) => dim.describe(),
+            Ty::Num(dim) => {
+                let name = dim.describe();
+                let article = if name.starts_with(['a', 'e', 'i', 'o', 'u', 'H']) { "an" } else { "a" };
+                format!("{article} {name}")
+            }
             Ty::Bool => "true/false".into(),
             Ty::Enum(i) => enums.get(*i).map_or("a choice".into(), |e| format!("`{}`", e.name)),
             Ty::Text => "text".into(),
             Ty::Date => "a date".into(),
             Ty::Instant => "an instant".into(),
-            Ty::List(item) => format!("a list of {}", item.describe(enums)),
             Ty::Series(dim) => format!("a series of {} readings", dim.describe()),
+            Ty::List(item) => format!("a list of {}", item.describe(enums)),
         }
     }
 }
