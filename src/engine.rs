@@ -28,9 +28,8 @@ pub struct Selection {
     /// Leave the shipped protocols out (the prelude still loads).
     pub no_builtin: bool,
     /// A coach's rule files or folders of them. A rule with the same id as a
-    /// shipped one replaces it. A file named `prelude.rules` among them
-    /// replaces the shipped prelude (this is how `recoup lint protocols/`
-    /// checks the prelude itself).
+    /// shipped one replaces it; a file with the same name as a shipped file
+    /// (`prelude.rules`, `cold.rules`, ...) replaces that whole file.
     pub paths: Vec<PathBuf>,
 }
 
@@ -78,11 +77,15 @@ pub fn load(selection: &Selection) -> Result<Program, Vec<Diagnostic>> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    let user_has_prelude = user.iter().any(|f| Path::new(&f.name).file_name().is_some_and(|n| n == PRELUDE));
+    // A coach's file named like a shipped one replaces it whole: that is how
+    // `recoup lint protocols/` checks the shipped files themselves (their
+    // defines would otherwise be declared twice) and how a coach swaps out
+    // one shipped protocol, or the prelude, for their own version.
+    let replaced = |shipped: &str| user.iter().any(|f| Path::new(&f.name).file_name().is_some_and(|n| n == shipped));
     let mut sources: Vec<(Arc<SourceFile>, bool)> = Vec::new();
     for (name, text) in shipped() {
-        let is_prelude = *name == PRELUDE;
-        if (is_prelude && !user_has_prelude) || (!is_prelude && !selection.no_builtin) {
+        let wanted = *name == PRELUDE || !selection.no_builtin;
+        if wanted && !replaced(name) {
             sources.push((SourceFile::new(format!("<shipped>/{name}"), *text), true));
         }
     }

@@ -284,7 +284,10 @@ impl Loader<'_> {
     fn scalar(&mut self, index: usize, path: &str, ty: &Ty, node: &Node) -> Option<Value> {
         let fact = self.program.facts.get(index)?;
         let span: Span = node.span.clone().into();
+        let plain_number = fact.unit.is_none_or(|u| u.dim.is_none() && (u.scale - 1.0).abs() < f64::EPSILON);
         match (ty, &node.value) {
+            // A count or a score has no unit to write, so text is a mistake.
+            (Ty::Num(dim), Yaml::Str(_)) if dim.is_none() && plain_number => self.type_error(path, ty, node),
             (Ty::Num(dim), Yaml::Int(_) | Yaml::Float(_) | Yaml::Str(_)) => {
                 let unit = fact.unit.unwrap_or(units::Unit::new(*dim, 1.0, 0.0));
                 let parsed = match &node.value {

@@ -1,0 +1,153 @@
+//! The binary as a coach runs it: exit code, stdout and stderr of each
+//! command, pinned by snapshots. Most tests use the fixture protocols in
+//! `tests/fixtures/protocols` (`--no-builtin`), so their snapshots change only
+//! when the engine does; one test runs the shipped protocols.
+
+use std::process::Command;
+
+fn recoup(args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_recoup"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs");
+    format!(
+        "exit: {}\n--- stdout\n{}--- stderr\n{}",
+        output.status.code().map_or("signal".to_string(), |c| c.to_string()),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+const DEMO: [&str; 3] = ["--no-builtin", "--protocols", "tests/fixtures/protocols"];
+
+fn with_demo<'a>(head: &[&'a str], tail: &[&'a str]) -> Vec<&'a str> {
+    head.iter().chain(DEMO.iter()).chain(tail.iter()).copied().collect()
+}
+
+macro_rules! snapshot {
+    ($name:expr, $args:expr) => {
+        insta::with_settings!({ snapshot_path => "cli/snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
+            insta::assert_snapshot!($name, recoup(&$args));
+        });
+    };
+}
+
+#[test]
+fn evaluate_text() {
+    snapshot!("evaluate_text", with_demo(&["evaluate"], &["tests/fixtures/states/jo.yaml"]));
+}
+
+#[test]
+fn evaluate_json_is_the_documented_contract() {
+    let out = recoup(&with_demo(&["evaluate", "--format", "json"], &["tests/fixtures/states/jo.yaml"]));
+    let json = out.split("--- stdout\n").nth(1).and_then(|s| s.split("--- stderr").next()).unwrap_or("");
+    let value: serde_json::Value = serde_json::from_str(json).expect("valid JSON");
+    for key in ["athlete", "evaluated_at", "recommendations", "suppressed", "missing_facts"] {
+        assert!(value.get(key).is_some(), "missing `{key}`");
+    }
+    let first = &value["recommendations"][0];
+    for key in ["rule", "protocol", "advice", "reasons", "because", "priority", "timing", "category", "source"] {
+        assert!(first.get(key).is_some(), "recommendation lacks `{key}`");
+    }
+    snapshot!("evaluate_json", with_demo(&["evaluate", "--format", "json"], &["tests/fixtures/states/jo.yaml"]));
+}
+
+#[test]
+fn evaluate_markdown() {
+    snapshot!(
+        "evaluate_markdown",
+        with_demo(&["evaluate", "--format", "markdown"], &["tests/fixtures/states/jo.yaml"])
+    );
+}
+
+#[test]
+fn evaluate_imperial_units() {
+    snapshot!("evaluate_imperial", with_demo(&["evaluate"], &["tests/fixtures/states/sam-imperial.yaml"]));
+}
+
+#[test]
+fn evaluate_squad_reports_the_bad_file_and_evaluates_the_rest() {
+    snapshot!("evaluate_squad", with_demo(&["evaluate"], &["tests/fixtures/squad"]));
+}
+
+#[test]
+fn evaluate_squad_json_is_an_array_in_input_order() {
+    snapshot!("evaluate_squad_json", with_demo(&["evaluate", "--format", "json"], &["tests/fixtures/squad"]));
+}
+
+#[test]
+fn evaluate_now_overrides_the_state() {
+    snapshot!(
+        "evaluate_now",
+        with_demo(&["evaluate", "--now", "2026-11-29T12:00:00+01:00"], &["tests/fixtures/states/injured.yaml"])
+    );
+}
+
+#[test]
+fn evaluate_is_byte_for_byte_deterministic() {
+    let args = with_demo(&["evaluate", "--format", "json"], &["tests/fixtures/squad"]);
+    assert_eq!(recoup(&args), recoup(&args));
+}
+
+#[test]
+fn evaluate_missing_file() {
+    snapshot!("evaluate_missing_file", with_demo(&["evaluate"], &["tests/fixtures/states/nobody.yaml"]));
+}
+
+#[test]
+fn evaluate_bad_protocols_stop_before_any_state_is_read() {
+    snapshot!(
+        "evaluate_bad_protocols",
+        vec!["evaluate", "--protocols", "tests/fixtures/bad-protocols", "tests/fixtures/states/jo.yaml"]
+    );
+}
+
+#[test]
+fn evaluate_without_arguments_is_a_usage_error() {
+    snapshot!("evaluate_no_arguments", vec!["evaluate"]);
+}
+
+#[test]
+fn explain_every_rule() {
+    snapshot!("explain_all", with_demo(&["explain"], &["tests/fixtures/states/injured.yaml"]));
+}
+
+#[test]
+fn explain_one_rule() {
+    snapshot!("explain_one", with_demo(&["explain"], &["tests/fixtures/states/injured.yaml", "demo.heat"]));
+}
+
+#[test]
+fn explain_unknown_rule_suggests() {
+    snapshot!("explain_unknown_rule", with_demo(&["explain"], &["tests/fixtures/states/injured.yaml", "demo.haet"]));
+}
+
+#[test]
+fn lint_clean() {
+    snapshot!("lint_clean", vec!["lint", "tests/fixtures/protocols"]);
+}
+
+#[test]
+fn lint_findings_in_every_format() {
+    for format in ["human", "json", "github", "sarif"] {
+        let name = format!("lint_findings_{format}");
+        snapshot!(name, vec!["lint", "--format", format, "tests/fixtures/bad-protocols"]);
+    }
+}
+
+#[test]
+fn lint_missing_path_could_not_run() {
+    snapshot!("lint_missing_path", vec!["lint", "tests/fixtures/no-such-folder"]);
+}
+
+#[test]
+fn test_command_passes() {
+    snapshot!("test_pass", with_demo(&["test"], &["tests/fixtures/cases"]));
+}
+
+#[test]
+fn test_command_shows_the_failing_condition() {
+    snapshot!("test_fail", with_demo(&["test"], &["tests/fixtures/failing-cases"]));
+}
