@@ -99,10 +99,10 @@ fn run(program: &Program, facts: &[Value], trace_all: bool) -> Outcome {
         _ => None,
     };
     for define in &program.defines {
-        let value = Evaluator { slots: &slots, now }.eval(&define.expr, 0.0, &mut NoTrace);
+        let value = Evaluator { slots: &slots, now, atoms: &program.atoms }.eval(&define.expr, 0.0, &mut NoTrace);
         slots.push(value);
     }
-    let ev = Evaluator { slots: &slots, now };
+    let ev = Evaluator { slots: &slots, now, atoms: &program.atoms };
 
     let mut rules: Vec<RuleOutcome> = Vec::with_capacity(program.rules.len());
     for rule in &program.rules {
@@ -291,6 +291,7 @@ impl Tracer for Vec<Record> {
 struct Evaluator<'a> {
     slots: &'a [Value],
     now: Option<DateTime<FixedOffset>>,
+    atoms: &'a [Atom],
 }
 
 impl Evaluator<'_> {
@@ -420,33 +421,16 @@ impl Evaluator<'_> {
             Node::Atom(id, inner) => {
                 let result = self.eval(inner, reading, tr);
                 if T::ON {
-                    tr.record(Record { atom: *id, result: result.clone(), subject: Value::Missing });
+                    // The value the condition is about, for reasons and
+                    // `explain`: computed only when tracing.
+                    let subject = match self.atoms.get(*id as usize).and_then(|a| a.subject.as_ref()) {
+                        Some(s) => self.eval(&s.node, reading, &mut NoTrace),
+                        None => Value::Missing,
+                    };
+                    tr.record(Record { atom: *id, result: result.clone(), subject });
                 }
                 result
             }
-        }
-    }
-}
-
-/// Fill in each record's subject value: the left side of its comparison.
-/// Done after the fact, only for traced rules, so the fast path never pays.
-pub fn fill_subjects(program: &Program, outcome: &mut Outcome) {
-    let now = match program.now_slot.and_then(|s| outcome.slots.get(s as usize)) {
-        Some(Value::Instant(t)) => Some(*t),
-        _ => None,
-    };
-    let ev = Evaluator { slots: &outcome.slots, now };
-    let mut filled: Vec<(usize, usize, Value)> = Vec::new();
-    for (ri, rule) in outcome.rules.iter().enumerate() {
-        for (k, record) in rule.trace.iter().enumerate() {
-            if let Some(subject) = program.atoms.get(record.atom as usize).and_then(|a| a.subject.as_ref()) {
-                filled.push((ri, k, ev.eval(&subject.node, 0.0, &mut NoTrace)));
-            }
-        }
-    }
-    for (ri, k, v) in filled {
-        if let Some(r) = outcome.rules.get_mut(ri).and_then(|r| r.trace.get_mut(k)) {
-            r.subject = v;
         }
     }
 }

@@ -196,8 +196,6 @@ fn evaluate(inputs: &[PathBuf], format: Format, now: Option<DateTime<FixedOffset
         match loaded {
             Ok(st) => {
                 let outcome = eval::evaluate(&program, &st.facts);
-                let mut outcome = outcome;
-                eval::fill_subjects(&program, &mut outcome);
                 results.push((name, Ok(render::report(&program, &outcome, st.athlete_name(&program)))));
             }
             Err(errors) => {
@@ -283,8 +281,7 @@ fn explain(
             return 2;
         }
     };
-    let mut outcome = eval::evaluate_traced(&program, &st.facts);
-    eval::fill_subjects(&program, &mut outcome);
+    let outcome = eval::evaluate_traced(&program, &st.facts);
     let explanations = render::explain(&program, &outcome, only);
     let out = match format {
         ExplainFormat::Text => render::explanations_to_text(&explanations),
@@ -341,7 +338,17 @@ fn test_command(paths: Vec<PathBuf>, args: &ProtocolArgs) -> u8 {
     };
     match protocol_test::run(&program, &paths) {
         Ok(results) => {
-            let _ = std::io::stdout().lock().write_all(protocol_test::to_text(&results).as_bytes());
+            let mut out = protocol_test::to_text(&results);
+            // Coverage is reported, not enforced: a coach's own folder of
+            // cases need not cover the shipped rules.
+            let (never_fires, never_quiet) = protocol_test::coverage_gaps(&program, &results);
+            if !never_fires.is_empty() {
+                out.push_str(&format!("no case shows these rules firing: {}\n", never_fires.join(", ")));
+            }
+            if !never_quiet.is_empty() {
+                out.push_str(&format!("no case shows these rules not firing: {}\n", never_quiet.join(", ")));
+            }
+            let _ = std::io::stdout().lock().write_all(out.as_bytes());
             u8::from(results.iter().any(|r| !r.failures.is_empty()))
         }
         Err(errors) => {

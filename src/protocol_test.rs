@@ -249,8 +249,7 @@ fn run_case(shared: &Program, path: &Path) -> Result<CaseResult, Vec<Diagnostic>
         return Err(errors);
     }
     let Some(state) = state else { return Err(errors) };
-    let mut outcome = eval::evaluate_traced(program, &state.facts);
-    eval::fill_subjects(program, &mut outcome);
+    let outcome = eval::evaluate_traced(program, &state.facts);
     let mut failures = Vec::new();
     for (rule, expect, span) in &checked {
         let Some(result) = outcome.rules.get(*rule) else { continue };
