@@ -1272,7 +1272,19 @@ impl Checker {
             });
         let facts = self.node_facts(&node);
         let id = u32::try_from(self.atoms.len()).ok()?;
-        self.atoms.push(Atom { rule, text, subject, facts, in_unless });
+        let named = match &e.kind {
+            ExprKind::Path(p) => Some(p),
+            ExprKind::Not(inner) => match &inner.kind {
+                ExprKind::Path(p) => Some(p),
+                _ => None,
+            },
+            _ => None,
+        };
+        let doc = named.and_then(|p| match self.fact_names.get(p) {
+            Some(&i) => self.facts.get(i).and_then(|f| f.doc.clone()),
+            None => self.define_names.get(p).and_then(|&i| self.defines.get(i)).and_then(|d| d.doc.clone()),
+        });
+        self.atoms.push(Atom { rule, text, subject, facts, in_unless, doc });
         Some(Node::Atom(id, Box::new(node)))
     }
 

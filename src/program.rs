@@ -190,6 +190,9 @@ pub struct Atom {
     pub facts: Vec<usize>,
     /// True for atoms of an `unless` clause.
     pub in_unless: bool,
+    /// For a condition that is a bare fact or define (`cold_window`), its
+    /// one-line description: a name alone says little to a coach.
+    pub doc: Option<String>,
 }
 
 #[derive(Debug)]

@@ -110,9 +110,10 @@ pub fn fill(program: &Program, template: &Template, values: &[Value], system: Un
                         out.push_str(&units::format_parts(*v, *dim, system).0)
                     }
                     (Value::Enum(_), _) => out.push_str(&value.display(ty, &program.enums, system).replace('_', " ")),
-                    (Value::List(_), Ty::List(item)) if matches!(**item, Ty::Enum(_)) => {
-                        let shown = value.display(ty, &program.enums, system).replace('_', " ");
-                        out.push_str(shown.trim_start_matches('[').trim_end_matches(']'));
+                    (Value::List(items), Ty::List(item)) if matches!(**item, Ty::Enum(_)) => {
+                        let words: Vec<String> =
+                            items.iter().map(|v| v.display(item, &program.enums, system).replace('_', " ")).collect();
+                        out.push_str(&join_words(&words));
                     }
                     _ => out.push_str(&value.display(ty, &program.enums, system)),
                 }
@@ -120,6 +121,15 @@ pub fn fill(program: &Program, template: &Template, values: &[Value], system: Un
         }
     }
     out
+}
+
+/// "calves", "calves and quads", "calves, quads and glutes".
+fn join_words(words: &[String]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
 }
 
 /// The conditions of `when` that held, each with the value that made it
@@ -149,7 +159,10 @@ pub fn condition_text(program: &Program, record: &Record, system: UnitSystem) ->
                 format!("{} ({} = {value})", atom.text, subject.text)
             }
         }
-        _ => atom.text.clone(),
+        _ => match &atom.doc {
+            Some(doc) => format!("{} ({doc})", atom.text),
+            None => atom.text.clone(),
+        },
     }
 }
 
