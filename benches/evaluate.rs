@@ -4,6 +4,8 @@
 //!   realistic conditions at three thresholds each) against the example
 //!   state: defines, every rule, suppression and conflicts, the reasons of
 //!   the rules that fire. This is the number to compare with other engines.
+//! - `evaluate/defines_only`: the prelude's derived facts alone, no rules:
+//!   the fixed cost of each athlete.
 //! - `evaluate/shipped`: the same for every shipped protocol.
 //! - `report/shipped`: evaluation plus the text a coach reads.
 //! - `load_state`: reading and validating the YAML state (not part of the
@@ -62,6 +64,12 @@ fn bench(c: &mut Criterion) {
     let thirty_facts = facts(&thirty);
     let shipped_facts = facts(&shipped);
 
+    let prelude_only = engine::load(&Selection { no_builtin: true, paths: Vec::new() })
+        .unwrap_or_else(|_| panic!("prelude checks"));
+    let prelude_facts = facts(&prelude_only);
+    c.bench_function("evaluate/defines_only", |b| {
+        b.iter(|| eval::evaluate(black_box(&prelude_only), black_box(&prelude_facts)))
+    });
     c.bench_function("evaluate/30_rules", |b| b.iter(|| eval::evaluate(black_box(&thirty), black_box(&thirty_facts))));
     c.bench_function(&format!("evaluate/shipped_{}_rules", shipped.rules.len()), |b| {
         b.iter(|| eval::evaluate(black_box(&shipped), black_box(&shipped_facts)))

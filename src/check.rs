@@ -1067,6 +1067,25 @@ impl Checker {
             return; // errors already reported; rule indexes would not line up
         }
         self.rules = compiled.into_iter().flatten().collect();
+        let keys: Vec<usize> = (0..self.rules.len())
+            .map(|i| {
+                let same = |j: usize| match (self.rules.get(i), self.rules.get(j)) {
+                    (Some(a), Some(b)) => same_template(&a.advise, &b.advise),
+                    _ => false,
+                };
+                (0..i).find(|&j| same(j)).unwrap_or(i)
+            })
+            .collect();
+        for (rule, key) in self.rules.iter_mut().zip(keys) {
+            rule.advice_key = key;
+        }
+        let edges: Vec<(usize, usize)> =
+            self.rules.iter().enumerate().flat_map(|(i, r)| r.suppresses.iter().map(move |&t| (t, i))).collect();
+        for (target, by) in edges {
+            if let Some(r) = self.rules.get_mut(target) {
+                r.suppressed_by.push(by);
+            }
+        }
         self.check_suppression_cycles();
     }
 
@@ -1141,6 +1160,7 @@ impl Checker {
         let id = format!("{protocol_id}.{}", rule.id.text);
         let scope = Scope { file, reading: None };
         let errors_before = self.errors.len();
+        let first_atom = self.atoms.len();
         let mut seen: Vec<&'static str> = Vec::new();
         let (mut when, mut unless, mut advise, mut because) = (None, None, None, None);
         let (mut priority, mut timing, mut category) = (None, None, None);
@@ -1213,6 +1233,9 @@ impl Checker {
                 for_tags,
                 against_tags,
                 suppresses: Vec::new(),
+                suppressed_by: Vec::new(),
+                advice_key: index,
+                atoms: first_atom..self.atoms.len(),
                 file: Arc::clone(file),
                 span: rule.id.span,
                 builtin,
@@ -1336,6 +1359,19 @@ impl Checker {
             units_slot,
         }
     }
+}
+
+/// Whether two advice templates read the same: same text, holes of the same
+/// type and format (their values are compared per athlete).
+fn same_template(a: &Template, b: &Template) -> bool {
+    a.parts.len() == b.parts.len()
+        && a.parts.iter().zip(&b.parts).all(|(x, y)| match (x, y) {
+            (TemplatePart::Text(s), TemplatePart::Text(t)) => s == t,
+            (TemplatePart::Hole { ty: tx, bare_number: bx, .. }, TemplatePart::Hole { ty: ty_, bare_number: by, .. }) => {
+                tx == ty_ && bx == by
+            }
+            _ => false,
+        })
 }
 
 /// Fold arithmetic over constants, so `1.5 * 2 L` costs nothing per athlete.

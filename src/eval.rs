@@ -9,6 +9,7 @@
 //! rule, for `explain`) are evaluated a second time with a trace.
 
 use std::cmp::Ordering;
+use std::ops::Range;
 
 use chrono::{DateTime, Duration, FixedOffset};
 use serde::Serialize;
@@ -57,12 +58,14 @@ pub struct Record {
 #[derive(Clone, Debug)]
 pub struct RuleOutcome {
     pub status: Status,
-    /// Every atom of `when` and `unless` evaluated, in order. Filled for
-    /// fired rules, and for every rule when the evaluation was traced.
-    pub trace: Vec<Record>,
-    /// The values of the advice's holes, then of the reason's holes.
-    pub advice_values: Vec<Value>,
-    pub because_values: Vec<Value>,
+    /// Every atom of `when` and `unless` evaluated, in order, as a range of
+    /// `Outcome::records`. Filled for fired rules, and for every rule when
+    /// the evaluation was traced.
+    trace: Range<usize>,
+    /// The values of the advice's and the reason's holes, as ranges of
+    /// `Outcome::values`.
+    advice: Range<usize>,
+    because: Range<usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -76,6 +79,26 @@ pub struct Outcome {
     pub slots: Vec<Value>,
     /// Facts left out of the state that some rule needed to decide.
     pub missing_facts: Vec<usize>,
+    /// All rules' trace records and hole values, in one buffer each: one
+    /// allocation per evaluation instead of several per fired rule.
+    records: Vec<Record>,
+    values: Vec<Value>,
+}
+
+impl Outcome {
+    pub fn status(&self, rule: usize) -> Option<&Status> {
+        self.rules.get(rule).map(|r| &r.status)
+    }
+    /// The recorded conditions of a rule (see `RuleOutcome::trace`).
+    pub fn trace(&self, rule: usize) -> &[Record] {
+        self.rules.get(rule).and_then(|r| self.records.get(r.trace.clone())).unwrap_or_default()
+    }
+    pub fn advice_values(&self, rule: usize) -> &[Value] {
+        self.rules.get(rule).and_then(|r| self.values.get(r.advice.clone())).unwrap_or_default()
+    }
+    pub fn because_values(&self, rule: usize) -> &[Value] {
+        self.rules.get(rule).and_then(|r| self.values.get(r.because.clone())).unwrap_or_default()
+    }
 }
 
 /// Evaluate every rule. `facts` holds one value per declared fact, as the
@@ -105,18 +128,27 @@ fn run(program: &Program, facts: &[Value], trace_all: bool) -> Outcome {
     let ev = Evaluator { slots: &slots, now, atoms: &program.atoms };
 
     let mut rules: Vec<RuleOutcome> = Vec::with_capacity(program.rules.len());
+    let mut records: Vec<Record> = Vec::new();
+    let mut values: Vec<Value> = Vec::new();
     for rule in &program.rules {
         let status = ev.status(rule, &mut NoTrace);
-        let mut trace = Vec::new();
+        let start = records.len();
         if status == Status::Fired || trace_all {
-            ev.status(rule, &mut trace);
+            ev.status(rule, &mut records);
         }
-        let (advice_values, because_values) = if status == Status::Fired {
-            (ev.holes(&rule.advise), rule.because.as_ref().map_or_else(Vec::new, |b| ev.holes(b)))
+        let trace = start..records.len();
+        let (advice, because) = if status == Status::Fired {
+            let a = values.len();
+            ev.holes(&rule.advise, &mut values);
+            let b = values.len();
+            if let Some(t) = &rule.because {
+                ev.holes(t, &mut values);
+            }
+            (a..b, b..values.len())
         } else {
-            (Vec::new(), Vec::new())
+            (0..0, 0..0)
         };
-        rules.push(RuleOutcome { status, trace, advice_values, because_values });
+        rules.push(RuleOutcome { status, trace, advice, because });
     }
 
     resolve_suppression(program, &mut rules);
@@ -124,11 +156,11 @@ fn run(program: &Program, facts: &[Value], trace_all: bool) -> Outcome {
     active.sort_by(|&a, &b| output_order(program, a, b));
     resolve_conflicts(program, &mut rules, &active);
     active.retain(|&i| is_fired(&rules, i));
-    resolve_duplicates(program, &mut rules, &active);
+    resolve_duplicates(program, &mut rules, &values, &active);
     active.retain(|&i| is_fired(&rules, i));
 
-    let missing_facts = missing_facts(program, &rules, &slots, trace_all);
-    Outcome { rules, recommendations: active, slots, missing_facts }
+    let missing_facts = missing_facts(program, &rules, &records, &slots, trace_all);
+    Outcome { rules, recommendations: active, slots, missing_facts, records, values }
 }
 
 fn is_fired(rules: &[RuleOutcome], i: usize) -> bool {
@@ -145,25 +177,15 @@ fn output_order(program: &Program, a: usize, b: usize) -> Ordering {
 /// suppression graph has no cycles, so deciding suppressors first settles it.
 fn resolve_suppression(program: &Program, rules: &mut [RuleOutcome]) {
     let n = rules.len();
-    let mut suppressed_by: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for (i, rule) in program.rules.iter().enumerate() {
-        for &t in &rule.suppresses {
-            if let Some(v) = suppressed_by.get_mut(t) {
-                v.push(i);
-            }
-        }
-    }
     // Repeat until nothing changes; each round settles at least one more
     // level of the (acyclic) graph, so this ends within `n` rounds.
     for _ in 0..n {
         let mut changed = false;
-        for i in 0..n {
+        for (i, rule) in program.rules.iter().enumerate() {
             if !is_fired(rules, i) {
                 continue;
             }
-            let winner = suppressed_by.get(i).and_then(|by| {
-                by.iter().copied().find(|&s| is_fired(rules, s) && is_settled(&suppressed_by, rules, s))
-            });
+            let winner = rule.suppressed_by.iter().copied().find(|&s| is_fired(rules, s) && is_settled(program, rules, s));
             if let (Some(by), Some(r)) = (winner, rules.get_mut(i)) {
                 r.status = Status::Suppressed { by, reason: SuppressReason::Declared };
                 changed = true;
@@ -177,8 +199,8 @@ fn resolve_suppression(program: &Program, rules: &mut [RuleOutcome]) {
 
 /// A fired rule whose own suppressors have all not fired (or been
 /// suppressed) is certain to stay active.
-fn is_settled(suppressed_by: &[Vec<usize>], rules: &[RuleOutcome], s: usize) -> bool {
-    suppressed_by.get(s).is_none_or(|by| by.iter().all(|&x| !is_fired(rules, x)))
+fn is_settled(program: &Program, rules: &[RuleOutcome], s: usize) -> bool {
+    program.rules.get(s).is_none_or(|r| r.suppressed_by.iter().all(|&x| !is_fired(rules, x)))
 }
 
 fn resolve_conflicts(program: &Program, rules: &mut [RuleOutcome], active: &[usize]) {
@@ -212,14 +234,14 @@ fn resolve_conflicts(program: &Program, rules: &mut [RuleOutcome], active: &[usi
     }
 }
 
-/// Two rules give the same advice when their text and every value in it
-/// match; comparing parts avoids formatting strings on the hot path.
-fn resolve_duplicates(program: &Program, rules: &mut [RuleOutcome], active: &[usize]) {
+/// Two rules give the same advice when their templates read the same (a key
+/// the checker computed) and every value in them matches.
+fn resolve_duplicates(program: &Program, rules: &mut [RuleOutcome], values: &[Value], active: &[usize]) {
     for (pos, &b) in active.iter().enumerate() {
+        let Some(key) = program.rules.get(b).map(|r| r.advice_key) else { continue };
+        let holes = |i: usize| rules.get(i).and_then(|r| values.get(r.advice.clone())).unwrap_or_default();
         let first = active.iter().take(pos).copied().find(|&a| {
-            let (Some(ra), Some(rb)) = (program.rules.get(a), program.rules.get(b)) else { return false };
-            let (Some(oa), Some(ob)) = (rules.get(a), rules.get(b)) else { return false };
-            is_fired(rules, a) && same_template(&ra.advise, &rb.advise) && oa.advice_values == ob.advice_values
+            program.rules.get(a).is_some_and(|r| r.advice_key == key) && is_fired(rules, a) && holes(a) == holes(b)
         });
         if let (Some(by), Some(r)) = (first, rules.get_mut(b)) {
             r.status = Status::Suppressed { by, reason: SuppressReason::SameAdvice };
@@ -227,33 +249,18 @@ fn resolve_duplicates(program: &Program, rules: &mut [RuleOutcome], active: &[us
     }
 }
 
-fn same_template(a: &Template, b: &Template) -> bool {
-    a.parts.len() == b.parts.len()
-        && a.parts.iter().zip(&b.parts).all(|(x, y)| match (x, y) {
-            (TemplatePart::Text(s), TemplatePart::Text(t)) => s == t,
-            (
-                TemplatePart::Hole { ty: tx, bare_number: bx, .. },
-                TemplatePart::Hole { ty: ty_, bare_number: by, .. },
-            ) => tx == ty_ && bx == by,
-            _ => false,
-        })
-}
-
-fn missing_facts(program: &Program, rules: &[RuleOutcome], slots: &[Value], traced: bool) -> Vec<usize> {
+fn missing_facts(program: &Program, rules: &[RuleOutcome], records: &[Record], slots: &[Value], traced: bool) -> Vec<usize> {
     let mut out: Vec<usize> = Vec::new();
     for (i, outcome) in rules.iter().enumerate() {
         if outcome.status != Status::Unknown {
             continue;
         }
         let atoms: Vec<&Atom> = if traced {
-            outcome
-                .trace
-                .iter()
-                .filter(|r| r.result.is_missing())
+            records.get(outcome.trace.clone()).unwrap_or_default().iter().filter(|r| r.result.is_missing())
                 .filter_map(|r| program.atoms.get(r.atom as usize))
                 .collect()
         } else {
-            program.atoms.iter().filter(|a| a.rule == i).collect()
+            program.rules.get(i).and_then(|r| program.atoms.get(r.atoms.clone())).map_or(Vec::new(), |a| a.iter().collect())
         };
         for atom in atoms {
             for &f in &atom.facts {
@@ -310,15 +317,12 @@ impl Evaluator<'_> {
         }
     }
 
-    fn holes(&self, template: &Template) -> Vec<Value> {
-        template
-            .parts
-            .iter()
-            .filter_map(|p| match p {
-                TemplatePart::Hole { expr, .. } => Some(self.eval(expr, 0.0, &mut NoTrace)),
-                TemplatePart::Text(_) => None,
-            })
-            .collect()
+    fn holes(&self, template: &Template, out: &mut Vec<Value>) {
+        for part in &template.parts {
+            if let TemplatePart::Hole { expr, .. } = part {
+                out.push(self.eval(expr, 0.0, &mut NoTrace));
+            }
+        }
     }
 
     /// `reading` is the current reading's value inside a `streak` predicate.
@@ -410,8 +414,18 @@ impl Evaluator<'_> {
                 _ => Value::Missing,
             },
             Node::Call(b, args) => {
-                let values: Vec<Value> = args.iter().map(|a| self.eval(a, reading, tr)).collect();
-                builtins::call(*b, &values, self.now)
+                // Most builtins take one to three arguments: evaluate them
+                // into a buffer on the stack rather than a fresh Vec.
+                let mut buffer: [Value; 4] = Default::default();
+                if args.len() <= buffer.len() {
+                    for (slot, arg) in buffer.iter_mut().zip(args) {
+                        *slot = self.eval(arg, reading, tr);
+                    }
+                    builtins::call(*b, buffer.get(..args.len()).unwrap_or_default(), self.now)
+                } else {
+                    let values: Vec<Value> = args.iter().map(|a| self.eval(a, reading, tr)).collect();
+                    builtins::call(*b, &values, self.now)
+                }
             }
             Node::If(c, t, o) => match self.eval(c, reading, tr) {
                 Value::Bool(true) => self.eval(t, reading, tr),

@@ -150,6 +150,9 @@ pub struct RuleDef {
     pub when: Node,
     pub unless: Option<Node>,
     pub advise: Template,
+    /// Rules whose advice templates read the same share a key (the index of
+    /// the first such rule), so merging duplicates compares integers, not text.
+    pub advice_key: usize,
     pub because: Option<Template>,
     pub priority: Priority,
     pub timing: Timing,
@@ -158,6 +161,10 @@ pub struct RuleDef {
     pub against_tags: Vec<String>,
     /// Rule indexes this rule suppresses when it fires.
     pub suppresses: Vec<usize>,
+    /// The reverse: rules that suppress this one.
+    pub suppressed_by: Vec<usize>,
+    /// This rule's conditions: a range of `Program::atoms`.
+    pub atoms: std::ops::Range<usize>,
     pub file: Arc<SourceFile>,
     pub span: Span,
     /// Where the rule came from: the shipped protocols or a coach's folder.

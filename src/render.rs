@@ -55,14 +55,13 @@ pub fn report(program: &Program, outcome: &Outcome, athlete: Option<String>) -> 
         .iter()
         .filter_map(|&i| {
             let rule = program.rules.get(i)?;
-            let result = outcome.rules.get(i)?;
             let protocol = program.protocols.get(rule.protocol)?;
             Some(Recommendation {
                 rule: rule.id.clone(),
                 protocol: protocol.id.clone(),
-                advice: fill(program, &rule.advise, &result.advice_values, system),
-                reasons: reasons(program, &result.trace, system),
-                because: rule.because.as_ref().map(|b| fill(program, b, &result.because_values, system)),
+                advice: fill(program, &rule.advise, outcome.advice_values(i), system),
+                reasons: reasons(program, outcome.trace(i), system),
+                because: rule.because.as_ref().map(|b| fill(program, b, outcome.because_values(i), system)),
                 priority: rule.priority.name(),
                 timing: rule.timing.name(),
                 category: rule.category.clone(),
@@ -308,8 +307,8 @@ pub fn explain(program: &Program, outcome: &Outcome, only: Option<usize>) -> Vec
                     ("suppressed", program.rules.get(*by).map(|b| format!("{} ({})", b.id, reason_text(reason))))
                 }
             };
-            let conditions = r
-                .trace
+            let conditions = outcome
+                .trace(i)
                 .iter()
                 .filter_map(|rec| {
                     let atom = program.atoms.get(rec.atom as usize)?;
