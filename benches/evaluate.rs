@@ -13,6 +13,8 @@
 //! - `compile/shipped`: parsing and checking every shipped rule file (once
 //!   per run of the command, not per athlete).
 
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
 use std::hint::black_box;
 use std::sync::Arc;
 
@@ -64,8 +66,8 @@ fn bench(c: &mut Criterion) {
     let thirty_facts = facts(&thirty);
     let shipped_facts = facts(&shipped);
 
-    let prelude_only = engine::load(&Selection { no_builtin: true, paths: Vec::new() })
-        .unwrap_or_else(|_| panic!("prelude checks"));
+    let prelude_only =
+        engine::load(&Selection { no_builtin: true, paths: Vec::new() }).unwrap_or_else(|_| panic!("prelude checks"));
     let prelude_facts = facts(&prelude_only);
     c.bench_function("evaluate/defines_only", |b| {
         b.iter(|| eval::evaluate(black_box(&prelude_only), black_box(&prelude_facts)))

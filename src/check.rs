@@ -515,6 +515,7 @@ impl Checker {
                 }
             }
             Node::Const(_) | Node::Reading => {}
+            Node::CompareSlot(_, s, _) => self.collect_facts(&Node::Slot(*s), out),
             Node::Neg(a) | Node::Not(a) | Node::IsKnown(a) | Node::IsNever(a) | Node::Atom(_, a) => {
                 self.collect_facts(a, out)
             }
@@ -804,7 +805,11 @@ impl Checker {
                 .help = Some("use `is` or `in [...]` for choices".into());
                 return None;
             }
-            return Some((Node::Compare(cmp, Box::new(l), Box::new(r)), Ty::Bool));
+            let node = match (l, r) {
+                (Node::Slot(slot), Node::Const(Value::Num(c))) => Node::CompareSlot(cmp, slot, c),
+                (l, r) => Node::Compare(cmp, Box::new(l), Box::new(r)),
+            };
+            return Some((node, Ty::Bool));
         }
         let mismatch = |c: &mut Checker| {
             let (a, b) = (lt.describe(&c.enums), rt.describe(&c.enums));
@@ -1367,9 +1372,10 @@ fn same_template(a: &Template, b: &Template) -> bool {
     a.parts.len() == b.parts.len()
         && a.parts.iter().zip(&b.parts).all(|(x, y)| match (x, y) {
             (TemplatePart::Text(s), TemplatePart::Text(t)) => s == t,
-            (TemplatePart::Hole { ty: tx, bare_number: bx, .. }, TemplatePart::Hole { ty: ty_, bare_number: by, .. }) => {
-                tx == ty_ && bx == by
-            }
+            (
+                TemplatePart::Hole { ty: tx, bare_number: bx, .. },
+                TemplatePart::Hole { ty: ty_, bare_number: by, .. },
+            ) => tx == ty_ && bx == by,
             _ => false,
         })
 }

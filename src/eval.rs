@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use crate::builtins::{self, Builtin};
 use crate::program::*;
+use crate::units::UnitSystem;
 use crate::value::Value;
 
 /// What happened to one rule.
@@ -75,8 +76,13 @@ pub struct Outcome {
     /// The rules that fired and were not suppressed, in output order: by
     /// timing, then priority, then file order.
     pub recommendations: Vec<usize>,
-    /// Every fact and define value, by slot (facts first).
-    pub slots: Vec<Value>,
+    /// Every define's value, in `Program::defines` order.
+    pub defines: Vec<Value>,
+    /// `now`, and how the athlete wants numbers shown.
+    pub now: Option<DateTime<FixedOffset>>,
+    pub units: UnitSystem,
+    /// For each fact: whether the state left it out (and it has no default).
+    fact_missing: Vec<bool>,
     /// Facts left out of the state that some rule needed to decide.
     pub missing_facts: Vec<usize>,
     /// All rules' trace records and hole values, in one buffer each: one
@@ -86,6 +92,9 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    pub fn fact_is_missing(&self, fact: usize) -> bool {
+        self.fact_missing.get(fact).copied().unwrap_or(true)
+    }
     pub fn status(&self, rule: usize) -> Option<&Status> {
         self.rules.get(rule).map(|r| &r.status)
     }
@@ -114,27 +123,37 @@ pub fn evaluate_traced(program: &Program, facts: &[Value]) -> Outcome {
 }
 
 fn run(program: &Program, facts: &[Value], trace_all: bool) -> Outcome {
-    let mut slots = Vec::with_capacity(program.slot_count());
-    slots.extend(facts.iter().take(program.facts.len()).cloned());
-    slots.resize(program.facts.len(), Value::Missing);
-    let now = match program.now_slot.and_then(|s| slots.get(s as usize)) {
+    // Facts are read in place; only defines get new storage.
+    let facts = facts.get(..program.facts.len()).unwrap_or(facts);
+    let now = match program.now_slot.and_then(|s| facts.get(s as usize)) {
         Some(Value::Instant(t)) => Some(*t),
         _ => None,
     };
+    let mut defines = Vec::with_capacity(program.defines.len());
     for define in &program.defines {
-        let value = Evaluator { slots: &slots, now, atoms: &program.atoms }.eval(&define.expr, 0.0, &mut NoTrace);
-        slots.push(value);
+        let value =
+            Evaluator { facts, defines: &defines, now, atoms: &program.atoms }.eval(&define.expr, 0.0, &mut NoTrace);
+        defines.push(value);
     }
-    let ev = Evaluator { slots: &slots, now, atoms: &program.atoms };
+    let ev = Evaluator { facts, defines: &defines, now, atoms: &program.atoms };
 
     let mut rules: Vec<RuleOutcome> = Vec::with_capacity(program.rules.len());
     let mut records: Vec<Record> = Vec::new();
     let mut values: Vec<Value> = Vec::new();
     for rule in &program.rules {
-        let status = ev.status(rule, &mut NoTrace);
+        // One pass per rule: the brief trace costs a push per condition, and
+        // is dropped again unless the rule fired.
         let start = records.len();
-        if status == Status::Fired || trace_all {
-            ev.status(rule, &mut records);
+        let status = if trace_all { ev.status(rule, &mut records) } else { ev.status(rule, &mut Brief(&mut records)) };
+        if trace_all {
+        } else if status == Status::Fired {
+            for record in records.iter_mut().skip(start) {
+                if let Some(subject) = program.atoms.get(record.atom as usize).and_then(|a| a.subject.as_ref()) {
+                    record.subject = ev.eval(&subject.node, 0.0, &mut NoTrace);
+                }
+            }
+        } else {
+            records.truncate(start);
         }
         let trace = start..records.len();
         let (advice, because) = if status == Status::Fired {
@@ -159,8 +178,11 @@ fn run(program: &Program, facts: &[Value], trace_all: bool) -> Outcome {
     resolve_duplicates(program, &mut rules, &values, &active);
     active.retain(|&i| is_fired(&rules, i));
 
-    let missing_facts = missing_facts(program, &rules, &records, &slots, trace_all);
-    Outcome { rules, recommendations: active, slots, missing_facts, records, values }
+    let fact_missing: Vec<bool> =
+        (0..program.facts.len()).map(|f| facts.get(f).is_none_or(Value::is_missing)).collect();
+    let missing_facts = missing_facts(program, &rules, &records, &fact_missing, trace_all);
+    let units = crate::state::unit_system(program, facts);
+    Outcome { rules, recommendations: active, defines, now, units, fact_missing, missing_facts, records, values }
 }
 
 fn is_fired(rules: &[RuleOutcome], i: usize) -> bool {
@@ -185,7 +207,8 @@ fn resolve_suppression(program: &Program, rules: &mut [RuleOutcome]) {
             if !is_fired(rules, i) {
                 continue;
             }
-            let winner = rule.suppressed_by.iter().copied().find(|&s| is_fired(rules, s) && is_settled(program, rules, s));
+            let winner =
+                rule.suppressed_by.iter().copied().find(|&s| is_fired(rules, s) && is_settled(program, rules, s));
             if let (Some(by), Some(r)) = (winner, rules.get_mut(i)) {
                 r.status = Status::Suppressed { by, reason: SuppressReason::Declared };
                 changed = true;
@@ -204,8 +227,13 @@ fn is_settled(program: &Program, rules: &[RuleOutcome], s: usize) -> bool {
 }
 
 fn resolve_conflicts(program: &Program, rules: &mut [RuleOutcome], active: &[usize]) {
-    for (pos, &a) in active.iter().enumerate() {
-        for &b in active.iter().skip(pos + 1) {
+    let tagged: Vec<usize> = active
+        .iter()
+        .copied()
+        .filter(|&i| program.rules.get(i).is_some_and(|r| !r.for_tags.is_empty() || !r.against_tags.is_empty()))
+        .collect();
+    for (pos, &a) in tagged.iter().enumerate() {
+        for &b in tagged.iter().skip(pos + 1) {
             if !is_fired(rules, a) || !is_fired(rules, b) {
                 continue;
             }
@@ -249,22 +277,36 @@ fn resolve_duplicates(program: &Program, rules: &mut [RuleOutcome], values: &[Va
     }
 }
 
-fn missing_facts(program: &Program, rules: &[RuleOutcome], records: &[Record], slots: &[Value], traced: bool) -> Vec<usize> {
+fn missing_facts(
+    program: &Program,
+    rules: &[RuleOutcome],
+    records: &[Record],
+    missing: &[bool],
+    traced: bool,
+) -> Vec<usize> {
     let mut out: Vec<usize> = Vec::new();
     for (i, outcome) in rules.iter().enumerate() {
         if outcome.status != Status::Unknown {
             continue;
         }
         let atoms: Vec<&Atom> = if traced {
-            records.get(outcome.trace.clone()).unwrap_or_default().iter().filter(|r| r.result.is_missing())
+            records
+                .get(outcome.trace.clone())
+                .unwrap_or_default()
+                .iter()
+                .filter(|r| r.result.is_missing())
                 .filter_map(|r| program.atoms.get(r.atom as usize))
                 .collect()
         } else {
-            program.rules.get(i).and_then(|r| program.atoms.get(r.atoms.clone())).map_or(Vec::new(), |a| a.iter().collect())
+            program
+                .rules
+                .get(i)
+                .and_then(|r| program.atoms.get(r.atoms.clone()))
+                .map_or(Vec::new(), |a| a.iter().collect())
         };
         for atom in atoms {
             for &f in &atom.facts {
-                if slots.get(f).is_some_and(Value::is_missing) && !out.contains(&f) {
+                if missing.get(f).copied().unwrap_or(false) && !out.contains(&f) {
                     out.push(f);
                 }
             }
@@ -278,6 +320,10 @@ fn missing_facts(program: &Program, rules: &[RuleOutcome], records: &[Record], s
 /// compiles away.
 pub trait Tracer {
     const ON: bool;
+    /// Evaluate both sides of `and`/`or` and every subject, so that every
+    /// condition's value can be shown (`explain`); otherwise logic
+    /// short-circuits and subjects are filled in later for fired rules only.
+    const FULL: bool;
     fn record(&mut self, record: Record);
 }
 
@@ -285,23 +331,46 @@ pub struct NoTrace;
 
 impl Tracer for NoTrace {
     const ON: bool = false;
+    const FULL: bool = false;
     fn record(&mut self, _: Record) {}
+}
+
+/// Records what was evaluated, with short-circuits: the conditions that
+/// decided the result.
+struct Brief<'a>(&'a mut Vec<Record>);
+
+impl Tracer for Brief<'_> {
+    const ON: bool = true;
+    const FULL: bool = false;
+    fn record(&mut self, record: Record) {
+        self.0.push(record);
+    }
 }
 
 impl Tracer for Vec<Record> {
     const ON: bool = true;
+    const FULL: bool = true;
     fn record(&mut self, record: Record) {
         self.push(record);
     }
 }
 
 struct Evaluator<'a> {
-    slots: &'a [Value],
+    facts: &'a [Value],
+    defines: &'a [Value],
     now: Option<DateTime<FixedOffset>>,
     atoms: &'a [Atom],
 }
 
 impl Evaluator<'_> {
+    fn slot(&self, slot: Slot) -> Option<&Value> {
+        let slot = slot as usize;
+        match self.facts.get(slot) {
+            Some(v) => Some(v),
+            None => self.defines.get(slot - self.facts.len()),
+        }
+    }
+
     fn status<T: Tracer>(&self, rule: &RuleDef, tracer: &mut T) -> Status {
         match self.eval(&rule.when, 0.0, tracer) {
             Value::Bool(true) => {
@@ -329,7 +398,7 @@ impl Evaluator<'_> {
     fn eval<T: Tracer>(&self, node: &Node, reading: f64, tr: &mut T) -> Value {
         match node {
             Node::Const(v) => v.clone(),
-            Node::Slot(s) => self.slots.get(*s as usize).cloned().unwrap_or(Value::Missing),
+            Node::Slot(s) => self.slot(*s).cloned().unwrap_or(Value::Missing),
             Node::Reading => Value::Num(reading),
             Node::Neg(a) => match self.eval(a, reading, tr) {
                 Value::Num(x) => Value::Num(-x),
@@ -344,7 +413,7 @@ impl Evaluator<'_> {
             // every condition's value can be shown.
             Node::And(a, b) => {
                 let x = self.eval(a, reading, tr);
-                if x == Value::Bool(false) && !T::ON {
+                if x == Value::Bool(false) && !T::FULL {
                     return x;
                 }
                 let y = self.eval(b, reading, tr);
@@ -356,7 +425,7 @@ impl Evaluator<'_> {
             }
             Node::Or(a, b) => {
                 let x = self.eval(a, reading, tr);
-                if x == Value::Bool(true) && !T::ON {
+                if x == Value::Bool(true) && !T::FULL {
                     return x;
                 }
                 let y = self.eval(b, reading, tr);
@@ -366,17 +435,14 @@ impl Evaluator<'_> {
                     _ => Value::Missing,
                 }
             }
+            Node::CompareSlot(op, slot, c) => match self.slot(*slot) {
+                Some(Value::Num(x)) => x.partial_cmp(c).map_or(Value::Missing, |ord| Value::Bool(op.holds(ord))),
+                _ => Value::Missing,
+            },
             Node::Compare(op, a, b) => {
                 let (x, y) = (self.eval(a, reading, tr), self.eval(b, reading, tr));
                 match compare(&x, &y) {
-                    Some(ord) => Value::Bool(match op {
-                        CmpOp::Lt => ord == Ordering::Less,
-                        CmpOp::Le => ord != Ordering::Greater,
-                        CmpOp::Gt => ord == Ordering::Greater,
-                        CmpOp::Ge => ord != Ordering::Less,
-                        CmpOp::Eq => ord == Ordering::Equal,
-                        CmpOp::Ne => ord != Ordering::Equal,
-                    }),
+                    Some(ord) => Value::Bool(op.holds(ord)),
                     None => Value::Missing,
                 }
             }
@@ -438,8 +504,8 @@ impl Evaluator<'_> {
                     // The value the condition is about, for reasons and
                     // `explain`: computed only when tracing.
                     let subject = match self.atoms.get(*id as usize).and_then(|a| a.subject.as_ref()) {
-                        Some(s) => self.eval(&s.node, reading, &mut NoTrace),
-                        None => Value::Missing,
+                        Some(s) if T::FULL => self.eval(&s.node, reading, &mut NoTrace),
+                        _ => Value::Missing,
                     };
                     tr.record(Record { atom: *id, result: result.clone(), subject });
                 }

@@ -221,6 +221,9 @@ pub enum Node {
     And(Box<Node>, Box<Node>),
     Or(Box<Node>, Box<Node>),
     Compare(CmpOp, Box<Node>, Box<Node>),
+    /// `slot <op> number`, the commonest condition, fused so that it reads
+    /// the slot without copying it.
+    CompareSlot(CmpOp, Slot, f64),
     Arith(ArithOp, Box<Node>, Box<Node>),
     Between(Box<Node>, Box<Node>, Box<Node>),
     In(Box<Node>, Vec<Node>),
@@ -241,6 +244,20 @@ pub enum CmpOp {
     Ge,
     Eq,
     Ne,
+}
+
+impl CmpOp {
+    pub fn holds(self, ord: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::*;
+        match self {
+            CmpOp::Lt => ord == Less,
+            CmpOp::Le => ord != Greater,
+            CmpOp::Gt => ord == Greater,
+            CmpOp::Ge => ord != Less,
+            CmpOp::Eq => ord == Equal,
+            CmpOp::Ne => ord != Equal,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

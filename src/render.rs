@@ -8,7 +8,6 @@ use serde::Serialize;
 
 use crate::eval::{Outcome, Record, Status, SuppressReason};
 use crate::program::{Program, Template, TemplatePart, Timing};
-use crate::state::unit_system;
 use crate::units::{self, UnitSystem};
 use crate::value::{Ty, Value};
 
@@ -45,11 +44,8 @@ pub struct Suppressed {
 
 /// Build the report for one evaluated state.
 pub fn report(program: &Program, outcome: &Outcome, athlete: Option<String>) -> Report {
-    let system = unit_system(program, &outcome.slots);
-    let evaluated_at = match program.now_slot.and_then(|s| outcome.slots.get(s as usize)) {
-        Some(Value::Instant(t)) => Some(t.to_rfc3339()),
-        _ => None,
-    };
+    let system = outcome.units;
+    let evaluated_at = outcome.now.map(|t| t.to_rfc3339());
     let recommendations = outcome
         .recommendations
         .iter()
@@ -291,7 +287,7 @@ pub struct ConditionResult {
 
 /// Build explanations from a traced outcome (see `eval::evaluate_traced`).
 pub fn explain(program: &Program, outcome: &Outcome, only: Option<usize>) -> Vec<Explanation> {
-    let system = unit_system(program, &outcome.slots);
+    let system = outcome.units;
     outcome
         .rules
         .iter()
@@ -315,7 +311,7 @@ pub fn explain(program: &Program, outcome: &Outcome, only: Option<usize>) -> Vec
                     let missing = if rec.result.is_missing() {
                         atom.facts
                             .iter()
-                            .filter(|&&f| outcome.slots.get(f).is_some_and(Value::is_missing))
+                            .filter(|&&f| outcome.fact_is_missing(f))
                             .filter_map(|&f| program.facts.get(f).map(|f| f.path.clone()))
                             .collect()
                     } else {

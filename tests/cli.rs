@@ -3,6 +3,8 @@
 //! `tests/fixtures/protocols` (`--no-builtin`), so their snapshots change only
 //! when the engine does; one test runs the shipped protocols.
 
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
 use std::process::Command;
 
 fn recoup(args: &[&str]) -> String {
@@ -29,7 +31,7 @@ fn with_demo<'a>(head: &[&'a str], tail: &[&'a str]) -> Vec<&'a str> {
 macro_rules! snapshot {
     ($name:expr, $args:expr) => {
         insta::with_settings!({ snapshot_path => "cli/snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
-            insta::assert_snapshot!($name, recoup(&$args));
+            insta::assert_snapshot!($name, recoup(&$args[..]));
         });
     };
 }
@@ -100,13 +102,13 @@ fn evaluate_missing_file() {
 fn evaluate_bad_protocols_stop_before_any_state_is_read() {
     snapshot!(
         "evaluate_bad_protocols",
-        vec!["evaluate", "--protocols", "tests/fixtures/bad-protocols", "tests/fixtures/states/jo.yaml"]
+        ["evaluate", "--protocols", "tests/fixtures/bad-protocols", "tests/fixtures/states/jo.yaml"]
     );
 }
 
 #[test]
 fn evaluate_without_arguments_is_a_usage_error() {
-    snapshot!("evaluate_no_arguments", vec!["evaluate"]);
+    snapshot!("evaluate_no_arguments", ["evaluate"]);
 }
 
 #[test]
@@ -126,20 +128,20 @@ fn explain_unknown_rule_suggests() {
 
 #[test]
 fn lint_clean() {
-    snapshot!("lint_clean", vec!["lint", "tests/fixtures/protocols"]);
+    snapshot!("lint_clean", ["lint", "tests/fixtures/protocols"]);
 }
 
 #[test]
 fn lint_findings_in_every_format() {
     for format in ["human", "json", "github", "sarif"] {
         let name = format!("lint_findings_{format}");
-        snapshot!(name, vec!["lint", "--format", format, "tests/fixtures/bad-protocols"]);
+        snapshot!(name, ["lint", "--format", format, "tests/fixtures/bad-protocols"]);
     }
 }
 
 #[test]
 fn lint_missing_path_could_not_run() {
-    snapshot!("lint_missing_path", vec!["lint", "tests/fixtures/no-such-folder"]);
+    snapshot!("lint_missing_path", ["lint", "tests/fixtures/no-such-folder"]);
 }
 
 #[test]

@@ -3,6 +3,8 @@
 //! diagnostics are pinned by a snapshot. A test also checks that every code
 //! recoup can emit is shown by at least one fixture.
 
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::BTreeSet;
 use std::path::Path;
 

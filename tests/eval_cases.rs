@@ -2,6 +2,8 @@
 //! text, a state and the expected outcome of each rule. A new case is a new
 //! file; the driver is `recoup test`'s own runner.
 
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::PathBuf;
 
 use recoup::engine::{self, Selection};

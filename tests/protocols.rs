@@ -2,6 +2,8 @@
 //! `protocols/tests/` holds, and every rule is shown firing by one case and
 //! not firing by another.
 
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::PathBuf;
 
 use recoup::engine::{self, Selection};
