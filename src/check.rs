@@ -1081,8 +1081,9 @@ impl Checker {
                 (0..i).find(|&j| same(j)).unwrap_or(i)
             })
             .collect();
-        for (rule, key) in self.rules.iter_mut().zip(keys) {
+        for (i, (rule, &key)) in self.rules.iter_mut().zip(&keys).enumerate() {
             rule.advice_key = key;
+            rule.advice_shared = keys.iter().enumerate().any(|(j, &k)| j != i && k == key);
         }
         let edges: Vec<(usize, usize)> =
             self.rules.iter().enumerate().flat_map(|(i, r)| r.suppresses.iter().map(move |&t| (t, i))).collect();
@@ -1240,6 +1241,7 @@ impl Checker {
                 suppresses: Vec::new(),
                 suppressed_by: Vec::new(),
                 advice_key: index,
+                advice_shared: false,
                 atoms: first_atom..self.atoms.len(),
                 file: Arc::clone(file),
                 span: rule.id.span,

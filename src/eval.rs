@@ -266,7 +266,7 @@ fn resolve_conflicts(program: &Program, rules: &mut [RuleOutcome], active: &[usi
 /// the checker computed) and every value in them matches.
 fn resolve_duplicates(program: &Program, rules: &mut [RuleOutcome], values: &[Value], active: &[usize]) {
     for (pos, &b) in active.iter().enumerate() {
-        let Some(key) = program.rules.get(b).map(|r| r.advice_key) else { continue };
+        let Some(key) = program.rules.get(b).filter(|r| r.advice_shared).map(|r| r.advice_key) else { continue };
         let holes = |i: usize| rules.get(i).and_then(|r| values.get(r.advice.clone())).unwrap_or_default();
         let first = active.iter().take(pos).copied().find(|&a| {
             program.rules.get(a).is_some_and(|r| r.advice_key == key) && is_fired(rules, a) && holes(a) == holes(b)

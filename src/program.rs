@@ -153,6 +153,9 @@ pub struct RuleDef {
     /// Rules whose advice templates read the same share a key (the index of
     /// the first such rule), so merging duplicates compares integers, not text.
     pub advice_key: usize,
+    /// Whether any other rule shares that key: only such rules can ever be
+    /// merged, so the others skip the comparison entirely.
+    pub advice_shared: bool,
     pub because: Option<Template>,
     pub priority: Priority,
     pub timing: Timing,
