@@ -196,12 +196,12 @@ pub fn call(builtin: Builtin, args: &[Value], now: Option<DateTime<FixedOffset>>
     if args.iter().any(Value::is_missing) {
         return Value::Missing;
     }
-    let first = args.first().cloned().unwrap_or(Value::Missing);
+    let first = args.first().unwrap_or(&Value::Missing);
     let num = |v: Option<&Value>| match v {
         Some(Value::Num(x)) => Some(*x),
         _ => None,
     };
-    let result = match (builtin, &first) {
+    let result = match (builtin, first) {
         (Builtin::Since, Value::Instant(t)) => now.map(|n| Value::Num((n - *t).num_seconds() as f64)),
         (Builtin::Until, Value::Instant(t)) => now.map(|n| Value::Num((*t - n).num_seconds() as f64)),
         (Builtin::DaysSince, Value::Date(d)) => today(now).map(|t| Value::Num((t - *d).num_days() as f64 * DAY)),
@@ -214,11 +214,11 @@ pub fn call(builtin: Builtin, args: &[Value], now: Option<DateTime<FixedOffset>>
             (step != 0.0 && step.is_finite()).then(|| Value::Num((x / step).round() * step))
         }
         (Builtin::Min | Builtin::Max, _) => {
-            let nums: Option<Vec<f64>> = args.iter().map(|a| num(Some(a))).collect();
-            nums.and_then(|n| {
-                let pick = if builtin == Builtin::Min { f64::min } else { f64::max };
-                n.into_iter().reduce(pick).map(Value::Num)
-            })
+            let pick = if builtin == Builtin::Min { f64::min } else { f64::max };
+            args.iter()
+                .try_fold(None, |acc: Option<f64>, a| num(Some(a)).map(|x| Some(acc.map_or(x, |m| pick(m, x)))))
+                .flatten()
+                .map(Value::Num)
         }
         (Builtin::Abs, Value::Num(x)) => Some(Value::Num(x.abs())),
         (Builtin::Count, Value::Series(r)) => Some(Value::Num(r.len() as f64)),
