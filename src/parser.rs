@@ -52,10 +52,78 @@ pub fn parse_file(file: &Arc<SourceFile>) -> Result<File, Vec<Diagnostic>> {
         }
     }
     if builder.errors.is_empty() {
+        if let Some(d) = too_deep(file, &items) {
+            return Err(vec![d]);
+        }
         Ok(File { items, comments: comments(text) })
     } else {
         Err(builder.errors)
     }
+}
+
+/// Deepest expression tree accepted. `a and b and c ...` nests one level per
+/// operand, and the checker, the evaluator and dropping the tree all recurse
+/// once per level: this bound keeps them within any thread's stack. Real
+/// rules stay far below it.
+pub const MAX_EXPR_DEPTH: usize = 200;
+
+/// Most `not` or `-` accepted in a row; each one is a level of the tree.
+const MAX_PREFIX: usize = 16;
+
+/// The first expression deeper than `MAX_EXPR_DEPTH`, as a diagnostic.
+fn too_deep(file: &Arc<SourceFile>, items: &[Item]) -> Option<Diagnostic> {
+    let mut exprs: Vec<&Expr> = Vec::new();
+    for item in items {
+        match item {
+            Item::Facts(decls) => exprs.extend(decls.iter().filter_map(|d| d.default.as_ref())),
+            Item::Enum(_) => {}
+            Item::Define(d) => exprs.push(&d.expr),
+            Item::Protocol(p) => {
+                for rule in &p.rules {
+                    for clause in &rule.clauses {
+                        match clause {
+                            Clause::When(e) | Clause::Unless(e) => exprs.push(e),
+                            Clause::Advise(t) | Clause::Because(t) => {
+                                exprs.extend(t.parts.iter().filter_map(|p| match p {
+                                    TemplatePart::Hole { expr, .. } => Some(expr),
+                                    TemplatePart::Text(_) => None,
+                                }))
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let deep = exprs.into_iter().find(|e| depth(e) > MAX_EXPR_DEPTH)?;
+    Some(
+        Diagnostic::error("parse::too-large", format!("expression nested more than {MAX_EXPR_DEPTH} levels deep"))
+            .in_file(file)
+            .label(Span::new(deep.span.start, deep.span.start), "this expression")
+            .help("split it into `define`s"),
+    )
+}
+
+/// Nesting depth of an expression. Recursive, so it runs where parsing runs:
+/// on the large-stack thread of `engine::compile`.
+fn depth(e: &Expr) -> usize {
+    let children: Vec<&Expr> = match &e.kind {
+        ExprKind::Number(_) | ExprKind::Quantity { .. } | ExprKind::Bool(_) | ExprKind::Path(_) => Vec::new(),
+        ExprKind::List(items) => items.iter().collect(),
+        ExprKind::Neg(a) | ExprKind::Not(a) => vec![a],
+        ExprKind::Binary { lhs, rhs, .. } => vec![lhs, rhs],
+        ExprKind::Between { value, low, high, .. } => vec![value, low, high],
+        ExprKind::In { value, set, .. } => std::iter::once(&**value).chain(set.iter()).collect(),
+        ExprKind::Is { value, test, .. } => match test {
+            IsTest::Value(t) => vec![value, t],
+            _ => vec![value],
+        },
+        ExprKind::Contains { list, item } => vec![list, item],
+        ExprKind::Call { args, .. } => args.iter().collect(),
+        ExprKind::If { cond, then, otherwise } => vec![cond, then, otherwise],
+    };
+    1 + children.into_iter().map(depth).max().unwrap_or(0)
 }
 
 fn check_limits(file: &Arc<SourceFile>) -> Option<Diagnostic> {
@@ -584,6 +652,9 @@ impl Builder<'_> {
                 let Some(mut e) = result else {
                     return self.internal(span);
                 };
+                if nots > MAX_PREFIX {
+                    return self.too_many_prefixes(span, "not");
+                }
                 for _ in 0..nots {
                     e = Expr { kind: ExprKind::Not(Box::new(e)), span };
                 }
@@ -634,6 +705,9 @@ impl Builder<'_> {
                 let Some(mut e) = result else {
                     return self.internal(span);
                 };
+                if negs > MAX_PREFIX {
+                    return self.too_many_prefixes(span, "-");
+                }
                 for _ in 0..negs {
                     e = Expr { kind: ExprKind::Neg(Box::new(e)), span };
                 }
@@ -744,6 +818,16 @@ impl Builder<'_> {
             _ => return self.internal(span),
         };
         Expr { kind, span }
+    }
+
+    fn too_many_prefixes(&mut self, span: Span, prefix: &str) -> Expr {
+        self.errors.push(
+            Diagnostic::error("parse::too-large", format!("more than {MAX_PREFIX} `{prefix}` in a row"))
+                .in_file(self.file)
+                .label(Span::new(span.start, span.start), "here")
+                .help(format!("two `{prefix}` cancel out: remove them in pairs")),
+        );
+        Expr { kind: ExprKind::Bool(false), span }
     }
 
     /// The grammar guarantees the shapes matched above; should one ever be

@@ -267,7 +267,10 @@ impl Loader<'_> {
             Ty::Instant => "a time like `2026-11-28T07:40:00+01:00`",
             Ty::List(_) => "a list like `[a, b]`",
             Ty::Series(_) => "a list of `{ date: ..., value }` readings",
-            _ => "",
+            Ty::Num(d) if d.is_none() => "a number such as `3`",
+            Ty::Num(d) => example_of(*d),
+            Ty::Text => "text, such as `Jo Runner`",
+            Ty::Enum(_) => "one of the allowed words",
         };
         let help = (!example.is_empty()).then(|| format!("write {example}"));
         self.error(
