@@ -1,0 +1,263 @@
+
+use super::*;
+
+const STATE: &str = r#"now: 2026-11-28T08:15:00+01:00   # when the advice is for
+athlete:
+  name: Jo Runner
+  max_hr: 186
+  marathon_pace: "5:15/km"
+last_session:
+  kind: long_run
+  ended_at: 2026-11-28T07:40:00+01:00
+  duration: "1h50m"
+  weight_before: 62.4
+  cooled_down: false
+last_marathon: 2026-11-15
+hrv:
+  today: 55
+  readings:
+    - { date: 2026-11-24, rmssd: 61 }
+    - { date: 2026-11-25, rmssd: 58 }
+training:
+  weekly_volume: [52, 58, 61, 64]
+symptoms:
+  soreness: 6
+  tight_areas: [calves, hip_flexors]
+care:
+  last_threshold_test: never
+"#;
+
+fn at<'a>(node: &'a Node, path: &[&str]) -> &'a Node {
+    path.iter().fold(node, |n, k| &n.get(k).unwrap_or_else(|| panic!("no {k}")).value)
+}
+
+fn item(node: &Node, i: usize) -> &Node {
+    match &node.value {
+        Value::Seq(items) => &items[i],
+        other => panic!("not a list: {other:?}"),
+    }
+}
+
+fn slice<'a>(text: &'a str, span: &Span) -> &'a str {
+    &text[span.clone()]
+}
+
+fn err(text: &str) -> YamlError {
+    parse(text).unwrap_err()
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset].matches('\n').count() + 1
+}
+
+#[test]
+fn state_example_types() {
+    let root = parse(STATE).unwrap();
+    let s = |v: &str| Value::Str(v.to_string());
+    assert_eq!(at(&root, &["now"]).value, s("2026-11-28T08:15:00+01:00"));
+    assert_eq!(at(&root, &["athlete", "name"]).value, s("Jo Runner"));
+    assert_eq!(at(&root, &["athlete", "max_hr"]).value, Value::Int(186));
+    assert_eq!(at(&root, &["athlete", "marathon_pace"]).value, s("5:15/km"));
+    assert_eq!(at(&root, &["last_session", "duration"]).value, s("1h50m"));
+    assert_eq!(at(&root, &["last_session", "weight_before"]).value, Value::Float(62.4));
+    assert_eq!(at(&root, &["last_session", "cooled_down"]).value, Value::Bool(false));
+    assert_eq!(at(&root, &["last_marathon"]).value, s("2026-11-15"));
+    assert_eq!(at(&root, &["care", "last_threshold_test"]).value, s("never"));
+    let readings = at(&root, &["hrv", "readings"]);
+    assert_eq!(at(item(readings, 1), &["rmssd"]).value, Value::Int(58));
+    assert_eq!(at(item(readings, 0), &["date"]).value, s("2026-11-24"));
+    let volume = at(&root, &["training", "weekly_volume"]);
+    assert_eq!(item(volume, 3).value, Value::Int(64));
+    let areas = at(&root, &["symptoms", "tight_areas"]);
+    assert_eq!(item(areas, 1).value, s("hip_flexors"));
+    let Value::Map(entries) = &root.value else { panic!() };
+    let keys: Vec<&str> = entries.iter().map(|e| e.key.as_str()).collect();
+    assert_eq!(keys, ["now", "athlete", "last_session", "last_marathon", "hrv", "training", "symptoms", "care"]);
+    assert_eq!(root.kind_name(), "a map");
+    assert_eq!(volume.kind_name(), "a list");
+    assert!(root.get("missing").is_none());
+}
+
+#[test]
+fn state_example_spans() {
+    let root = parse(STATE).unwrap();
+    let span_of = |path: &[&str]| slice(STATE, &at(&root, path).span);
+    assert_eq!(span_of(&["hrv", "today"]), "55");
+    assert_eq!(span_of(&["now"]), "2026-11-28T08:15:00+01:00");
+    assert_eq!(span_of(&["athlete", "name"]), "Jo Runner");
+    assert_eq!(span_of(&["last_session", "duration"]), "\"1h50m\"");
+    assert_eq!(span_of(&["last_session", "weight_before"]), "62.4");
+    assert_eq!(span_of(&["care", "last_threshold_test"]), "never");
+    let soreness = at(&root, &["symptoms"]).get("soreness").unwrap();
+    assert_eq!(slice(STATE, &soreness.key_span), "soreness");
+    assert_eq!(slice(STATE, &soreness.value.span), "6");
+    let reading = item(at(&root, &["hrv", "readings"]), 1);
+    assert_eq!(slice(STATE, &reading.span), "{ date: 2026-11-25, rmssd: 58 }");
+    assert_eq!(slice(STATE, &at(reading, &["date"]).span), "2026-11-25");
+    assert_eq!(slice(STATE, &at(reading, &["rmssd"]).span), "58");
+    let rmssd = reading.get("rmssd").unwrap();
+    assert_eq!(slice(STATE, &rmssd.key_span), "rmssd");
+    assert_eq!(span_of(&["training", "weekly_volume"]), "[52, 58, 61, 64]");
+    let areas = at(&root, &["symptoms", "tight_areas"]);
+    assert_eq!(slice(STATE, &item(areas, 0).span), "calves");
+    assert!(span_of(&["athlete"]).starts_with("name: Jo Runner"));
+    assert!(span_of(&["athlete"]).ends_with("\"5:15/km\""));
+    assert_eq!(root.span.start, 0);
+}
+
+#[test]
+fn multibyte_text_before_values() {
+    let text = "note: \"Température 30°C 🏃 épuisé\"\nrésumé: 😀 ok\ntemp_c: 31.5\nlist: [é, ü]\n";
+    let root = parse(text).unwrap();
+    assert_eq!(slice(text, &at(&root, &["temp_c"]).span), "31.5");
+    assert_eq!(slice(text, &at(&root, &["résumé"]).span), "😀 ok");
+    assert_eq!(slice(text, &root.get("résumé").unwrap().key_span), "résumé");
+    assert_eq!(slice(text, &at(&root, &["note"]).span), "\"Température 30°C 🏃 épuisé\"");
+    assert_eq!(slice(text, &item(at(&root, &["list"]), 1).span), "ü");
+}
+
+#[test]
+fn quoted_and_block_scalars() {
+    let text = "a: 'it''s'\nb: \"say \\\"hi\\\"\"\nc: |\n  line one\n  line two\nd: plain # comment\n";
+    let root = parse(text).unwrap();
+    assert_eq!(at(&root, &["a"]).value, Value::Str("it's".into()));
+    assert_eq!(slice(text, &at(&root, &["a"]).span), "'it''s'");
+    assert_eq!(slice(text, &at(&root, &["b"]).span), "\"say \\\"hi\\\"\"");
+    assert_eq!(at(&root, &["c"]).value, Value::Str("line one\nline two\n".into()));
+    assert_eq!(slice(text, &at(&root, &["c"]).span), "line one");
+    assert_eq!(slice(text, &at(&root, &["d"]).span), "plain");
+}
+
+#[test]
+fn multiline_and_empty_scalars_stay_in_bounds() {
+    let text = "a: |\nb: two\n  words\nc: ''\nd: >\n\n";
+    let root = parse(text).unwrap();
+    assert_eq!(at(&root, &["a"]).span.len(), 0);
+    assert_eq!(at(&root, &["b"]).value, Value::Str("two words".into()));
+    assert_eq!(slice(text, &at(&root, &["b"]).span), "two");
+    assert_eq!(slice(text, &at(&root, &["c"]).span), "''");
+    assert!(at(&root, &["d"]).span.end <= text.len());
+    let text = "a: 1\r\nb: x y  \r\n";
+    let root = parse(text).unwrap();
+    assert_eq!(slice(text, &at(&root, &["b"]).span), "x y");
+}
+
+#[test]
+fn null_values_and_kind_names() {
+    let root = parse("a:\nb: ~\nc: null\nd: 1.5\ne: 'x'\nf: true\ng: 3\n").unwrap();
+    assert_eq!(at(&root, &["a"]).value, Value::Null);
+    assert_eq!(at(&root, &["b"]).value, Value::Null);
+    let kinds: Vec<_> = ["a", "d", "e", "f", "g"].iter().map(|k| at(&root, &[k]).kind_name()).collect();
+    assert_eq!(kinds, ["nothing", "a number", "text", "true/false", "a whole number"]);
+}
+
+#[test]
+fn scalar_top_level() {
+    let node = parse("42\n").unwrap();
+    assert_eq!(node, Node { value: Value::Int(42), span: 0..2 });
+    assert_eq!(parse("hello").unwrap().value, Value::Str("hello".into()));
+}
+
+#[test]
+fn empty_documents_are_null() {
+    let null = Node { value: Value::Null, span: 0..0 };
+    for text in ["", "   \n\n", "# only a comment\n  # another\n"] {
+        assert_eq!(parse(text).unwrap(), null, "{text:?}");
+    }
+}
+
+#[test]
+fn syntax_error_points_at_right_line() {
+    let text = "a: 1\nb: [1, 2\nc: 3\n";
+    let e = err(text);
+    assert!(!e.message.contains("at line"), "{}", e.message);
+    assert!(e.message.starts_with(|c: char| c.is_lowercase()), "{}", e.message);
+    assert!(line_of(text, e.span.start) >= 2, "{e:?}");
+    let text = "a: 1\nb:\n  c: 2\n d: 3\n";
+    let e = err(text);
+    assert_eq!(line_of(text, e.span.start), 4, "{e:?}");
+    assert!(!e.message.contains("column"), "{}", e.message);
+}
+
+/// `text` is rejected with a message containing `fragment` and a span
+/// whose text starts with `points_at`.
+fn rejects(text: &str, fragment: &str, points_at: &str) {
+    let e = err(text);
+    assert!(e.message.contains(fragment), "{text:?}: {e:?}");
+    assert!(text[e.span.start..].starts_with(points_at), "{text:?}: {e:?}");
+    assert!(!e.message.contains(" at line "), "{e:?}");
+}
+
+#[test]
+fn structural_errors_point_at_the_problem() {
+    let dup = "a: 1\nhrv:\n  today: 55\n  today: 56\n";
+    rejects(dup, "`today` appears twice", "today: 56");
+    assert_eq!(slice(dup, &err(dup).span), "today");
+    rejects("[a]: 1\n", "keys must be names", "[a]");
+    rejects("ok: 1\n12: x\n", "keys must be names", "12: x");
+    rejects("{a: 1}: 2\n", "keys must be names", "{a");
+    rejects("true: 1\n", "keys must be names", "true");
+    rejects("x: {null: 1}\n", "keys must be names", "null");
+    let tagged = "a: !foo 1\n";
+    rejects(tagged, "tags", "!foo");
+    assert_eq!(slice(tagged, &err(tagged).span), "!foo");
+    let tagged = "a: [x, !!str 5]\n";
+    assert_eq!(slice(tagged, &err(tagged).span), "!!str");
+    rejects("a: !seq\n  - 1\n", "tags", "!seq");
+    rejects("a: &x 1\nb: *x\n", "anchors", "&x");
+    rejects("a: &x [1]\n", "anchors", "&x");
+    rejects("a: .nan\n", "finite", ".nan");
+    rejects("a: .inf\n", "finite", ".inf");
+    rejects("a: [-.inf]\n", "finite", "-.inf");
+    rejects("a: 18446744073709551615\n", "too large", "1844");
+    rejects("a: 1\n---\nb: 2\n", "one document", "---");
+    assert!(parse("a: 99999999999999999999\n").is_err());
+    assert!(parse("'1': x\n\"b c\": y\n").is_ok());
+    assert!(parse("---\na: 1\n...\n").is_ok());
+}
+
+#[test]
+fn deep_flow_nesting_is_an_error_not_a_crash() {
+    let open = "[".repeat(100_000);
+    assert!(parse(&open).unwrap_err().message.contains("deeply"));
+    let balanced = format!("{open}{}", "]".repeat(100_000));
+    assert!(parse(&balanced).is_err());
+    let braces = "{a: ".repeat(50_000);
+    assert!(parse(&braces).is_err());
+}
+
+#[test]
+fn deep_block_nesting_limited() {
+    let nest = |levels: usize| {
+        let mut text = String::new();
+        for i in 0..levels {
+            text.push_str(&format!("{}k{i}:\n", "  ".repeat(i)));
+        }
+        text.push_str(&format!("{}leaf: 1\n", "  ".repeat(levels)));
+        text
+    };
+    let e = err(&nest(40));
+    assert!(e.message.contains("deeply"), "{}", e.message);
+    assert!(parse(&nest(MAX_DEPTH - 1)).is_ok());
+    assert!(parse(&nest(MAX_DEPTH)).is_err());
+}
+
+#[test]
+fn offset_of_clamps() {
+    let text = "ab\ncé d\n";
+    assert_eq!(offset_of(text, 1, 1), 0);
+    assert_eq!(offset_of(text, 2, 1), 3);
+    assert_eq!(offset_of(text, 2, 3), 6);
+    assert_eq!(offset_of(text, 2, 99), 8);
+    assert_eq!(offset_of(text, 99, 1), text.len());
+    assert_eq!(offset_of("", 1, 1), 0);
+    assert_eq!(offset_of(text, 0, 0), 0);
+}
+
+#[test]
+fn clean_message_strips_locations() {
+    assert_eq!(
+        clean_message("Did not find key at line 3 column 5, while parsing a map at line 1 column 1"),
+        "did not find key, while parsing a map"
+    );
+}
