@@ -89,6 +89,12 @@ impl From<pest::Span<'_>> for Span {
     }
 }
 
+impl From<std::ops::Range<usize>> for Span {
+    fn from(r: std::ops::Range<usize>) -> Span {
+        Span::new(r.start, r.end)
+    }
+}
+
 impl From<Span> for SourceSpan {
     fn from(span: Span) -> SourceSpan {
         SourceSpan::new(span.start.into(), span.len())

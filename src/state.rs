@@ -144,12 +144,6 @@ pub fn load_node(
     }
 }
 
-impl From<std::ops::Range<usize>> for Span {
-    fn from(r: std::ops::Range<usize>) -> Span {
-        Span::new(r.start, r.end)
-    }
-}
-
 struct Loader<'a> {
     program: &'a Program,
     file: &'a Arc<SourceFile>,

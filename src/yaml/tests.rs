@@ -1,4 +1,3 @@
-
 use super::*;
 
 const STATE: &str = r#"now: 2026-11-28T08:15:00+01:00   # when the advice is for
