@@ -1302,17 +1302,21 @@ impl Checker {
             });
         let facts = self.node_facts(&node);
         let id = u32::try_from(self.atoms.len()).ok()?;
-        let named = match &e.kind {
-            ExprKind::Path(p) => Some(p),
+        // `not x` is described as "x: <doc>", since the doc speaks of `x`.
+        let (named, negated) = match &e.kind {
+            ExprKind::Path(p) => (Some(p), false),
             ExprKind::Not(inner) => match &inner.kind {
-                ExprKind::Path(p) => Some(p),
-                _ => None,
+                ExprKind::Path(p) => (Some(p), true),
+                _ => (None, false),
             },
-            _ => None,
+            _ => (None, false),
         };
-        let doc = named.and_then(|p| match self.fact_names.get(p) {
-            Some(&i) => self.facts.get(i).and_then(|f| f.doc.clone()),
-            None => self.define_names.get(p).and_then(|&i| self.defines.get(i)).and_then(|d| d.doc.clone()),
+        let doc = named.and_then(|p| {
+            let doc = match self.fact_names.get(p) {
+                Some(&i) => self.facts.get(i).and_then(|f| f.doc.clone()),
+                None => self.define_names.get(p).and_then(|&i| self.defines.get(i)).and_then(|d| d.doc.clone()),
+            }?;
+            Some(if negated { format!("{p}: {doc}") } else { doc })
         });
         self.atoms.push(Atom { rule, text, subject, facts, in_unless, doc });
         Some(Node::Atom(id, Box::new(node)))
