@@ -153,3 +153,17 @@ fn test_command_passes() {
 fn test_command_shows_the_failing_condition() {
     snapshot!("test_fail", with_demo(&["test"], &["tests/fixtures/failing-cases"]));
 }
+
+#[test]
+fn coach_rules_replace_shipped_rules_with_the_same_id() {
+    let out = recoup(&["evaluate", "--protocols", "tests/fixtures/coach", "examples/after-race.yaml"]);
+    assert!(out.contains("Finish your shower with 60 s of cold water"), "{out}");
+    assert!(!out.contains("an ice bath fits today"), "{out}");
+    // The rest of the shipped protocols still apply.
+    assert!(out.contains("rule nutrition.refuel_window"), "{out}");
+}
+
+#[test]
+fn shipped_protocols_on_the_long_run_morning() {
+    snapshot!("evaluate_shipped_long_run", ["evaluate", "examples/after-long-run.yaml"]);
+}
