@@ -125,9 +125,14 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
+/// Colour on a terminal, unless `NO_COLOR` is set (no-color.org).
+fn use_color(terminal: bool) -> bool {
+    terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
 /// Print diagnostics to stderr: in colour on a terminal, plain otherwise.
 fn report_errors(diagnostics: &[Diagnostic]) {
-    let color = std::io::stderr().is_terminal();
+    let color = use_color(std::io::stderr().is_terminal());
     let mut err = std::io::stderr().lock();
     for d in diagnostics {
         let _ = write!(err, "{}", d.render(color));
@@ -318,7 +323,7 @@ fn lint_command(paths: Vec<PathBuf>, format: LintFormat) -> u8 {
         }
     };
     let out = match format {
-        LintFormat::Human => lint::to_human(&findings, std::io::stdout().is_terminal()),
+        LintFormat::Human => lint::to_human(&findings, use_color(std::io::stdout().is_terminal())),
         LintFormat::Json => lint::to_json(&findings),
         LintFormat::Github => lint::to_github(&findings),
         LintFormat::Sarif => lint::to_sarif(&findings),
