@@ -20,7 +20,8 @@ pub struct Comment {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Item {
-    Facts(Vec<FactDecl>),
+    /// A `facts { ... }` block: its declarations and the block's span.
+    Facts(Vec<FactDecl>, Span),
     Enum(EnumDecl),
     Define(Define),
     Protocol(Protocol),
@@ -106,6 +107,7 @@ pub struct Protocol {
     pub id: Name,
     pub title: String,
     pub source: Option<String>,
+    pub source_span: Span,
     pub rules: Vec<Rule>,
     pub span: Span,
 }
@@ -170,10 +172,12 @@ pub struct Expr {
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExprKind {
     Number(f64),
-    /// A literal with a unit, already converted to the canonical unit.
+    /// A literal with a unit, already converted to the canonical unit; the
+    /// text is kept as written so the formatter gives it back unchanged.
     Quantity {
         value: f64,
         dim: Dim,
+        text: String,
     },
     Bool(bool),
     /// A fact, a define, or (where an enum is expected) an enum value.

@@ -218,7 +218,7 @@ impl Checker {
         let mut requires: Vec<(Arc<SourceFile>, usize, ast::Name)> = Vec::new();
         for input in inputs {
             for item in &input.ast.items {
-                let Item::Facts(decls) = item else { continue };
+                let Item::Facts(decls, _) = item else { continue };
                 for decl in decls {
                     let path = decl.path.text.clone();
                     if self.fact_names.contains_key(&path) {
@@ -356,7 +356,7 @@ impl Checker {
         let value = match (&e.kind, ty) {
             (ExprKind::Bool(b), Ty::Bool) => Some(Value::Bool(*b)),
             (ExprKind::Number(n), Ty::Num(d)) if d.is_none() => Some(Value::Num(*n)),
-            (ExprKind::Quantity { value, dim }, Ty::Num(d)) if dim == d => Some(Value::Num(*value)),
+            (ExprKind::Quantity { value, dim, .. }, Ty::Num(d)) if dim == d => Some(Value::Num(*value)),
             (ExprKind::Path(p), Ty::Enum(i)) => self.enum_value(*i, p).map(Value::Enum),
             (ExprKind::List(items), Ty::List(item_ty)) => {
                 let values: Option<Vec<Value>> = items.iter().map(|i| self.constant(file, i, item_ty, path)).collect();
@@ -558,7 +558,7 @@ impl Checker {
         let file = scope.file;
         match &e.kind {
             ExprKind::Number(n) => Some((Node::Const(Value::Num(*n)), Ty::Num(Dim::NONE))),
-            ExprKind::Quantity { value, dim } => Some((Node::Const(Value::Num(*value)), Ty::Num(*dim))),
+            ExprKind::Quantity { value, dim, .. } => Some((Node::Const(Value::Num(*value)), Ty::Num(*dim))),
             ExprKind::Bool(b) => Some((Node::Const(Value::Bool(*b)), Ty::Bool)),
             ExprKind::Path(p) => self.path(p, e.span, scope, hint),
             ExprKind::List(_) => {

@@ -11,6 +11,7 @@ pub mod check;
 pub mod diagnostic;
 pub mod engine;
 pub mod eval;
+pub mod format;
 pub mod lint;
 pub mod parser;
 pub mod program;

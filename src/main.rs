@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use recoup::diagnostic::{suggest, Diagnostic};
 use recoup::engine::{self, Selection};
 use recoup::program::Program;
-use recoup::{eval, lint, protocol_test, render, state};
+use recoup::{eval, format, lint, protocol_test, render, state};
 
 /// Recovery advice for runners, from protocols coaches can read and edit.
 #[derive(Parser, Debug)]
@@ -76,6 +76,17 @@ enum Command {
         #[arg(long, value_enum, default_value_t = LintFormat::Human)]
         format: LintFormat,
     },
+    /// Rewrite rule files in the one canonical layout, comments kept. A file
+    /// that does not parse is reported and left as it is. Exit 0 done (or,
+    /// with --check, nothing to change), 1 files would change, 2 could not
+    /// run.
+    Fmt {
+        /// Rule files or folders (default: ./protocols).
+        paths: Vec<PathBuf>,
+        /// Change nothing; list the files that are not formatted.
+        #[arg(long)]
+        check: bool,
+    },
     /// Run protocol test cases: a state, and the rules that must fire, must
     /// not fire or must be unknown. Exit 0 all pass, 1 a case failed, 2
     /// could not run.
@@ -121,6 +132,7 @@ fn main() -> ExitCode {
         }
         Command::Lint { paths, format } => lint_command(paths, format),
         Command::Test { paths, protocols } => test_command(paths, &protocols),
+        Command::Fmt { paths, check } => fmt_command(paths, check),
     };
     ExitCode::from(code)
 }
@@ -360,5 +372,59 @@ fn test_command(paths: Vec<PathBuf>, args: &ProtocolArgs) -> u8 {
             report_errors(&errors);
             2
         }
+    }
+}
+
+fn fmt_command(paths: Vec<PathBuf>, check: bool) -> u8 {
+    let paths = match default_dir(paths, "protocols") {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let mut files = Vec::new();
+    for path in &paths {
+        match engine::rule_files(path) {
+            Ok(found) => files.extend(found),
+            Err(d) => {
+                report_errors(&[d]);
+                return 2;
+            }
+        }
+    }
+    let mut failed = false;
+    let mut unformatted = Vec::new();
+    for path in files {
+        let source = match state::read_source(&path) {
+            Ok(s) => s,
+            Err(d) => {
+                report_errors(&[d]);
+                failed = true;
+                continue;
+            }
+        };
+        let formatted = match format::format(&source) {
+            Ok(f) => f,
+            Err(errors) => {
+                report_errors(&errors);
+                failed = true;
+                continue;
+            }
+        };
+        if formatted == *source.text {
+            continue;
+        }
+        if check {
+            println!("would reformat {}", path.display());
+            unformatted.push(path);
+        } else if let Err(d) = format::write_atomically(&path, &formatted) {
+            report_errors(&[d]);
+            failed = true;
+        } else {
+            println!("formatted {}", path.display());
+        }
+    }
+    if failed {
+        2
+    } else {
+        u8::from(check && !unformatted.is_empty())
     }
 }

@@ -38,12 +38,15 @@ pub fn parse_file(file: &Arc<SourceFile>) -> Result<File, Vec<Diagnostic>> {
     for pair in pairs.flatten().take(1) {
         for item in pair.into_inner() {
             match item.as_rule() {
-                Rule::facts_block => items.push(Item::Facts(
-                    item.into_inner()
+                Rule::facts_block => {
+                    let span: Span = item.as_span().into();
+                    let decls = item
+                        .into_inner()
                         .filter(|p| p.as_rule() == Rule::fact_decl)
                         .map(|p| builder.fact_decl(p))
-                        .collect(),
-                )),
+                        .collect();
+                    items.push(Item::Facts(decls, span));
+                }
                 Rule::enum_decl => items.push(Item::Enum(builder.enum_decl(item))),
                 Rule::define => items.push(Item::Define(builder.define(item))),
                 Rule::protocol => items.push(Item::Protocol(builder.protocol(item))),
@@ -75,7 +78,7 @@ fn too_deep(file: &Arc<SourceFile>, items: &[Item]) -> Option<Diagnostic> {
     let mut exprs: Vec<&Expr> = Vec::new();
     for item in items {
         match item {
-            Item::Facts(decls) => exprs.extend(decls.iter().filter_map(|d| d.default.as_ref())),
+            Item::Facts(decls, _) => exprs.extend(decls.iter().filter_map(|d| d.default.as_ref())),
             Item::Enum(_) => {}
             Item::Define(d) => exprs.push(&d.expr),
             Item::Protocol(p) => {
@@ -532,6 +535,7 @@ impl Builder<'_> {
             id: Name { text: String::new(), span },
             title: String::new(),
             source: None,
+            source_span: span,
             rules: Vec::new(),
             span,
         };
@@ -540,6 +544,7 @@ impl Builder<'_> {
                 Rule::ident => protocol.id = name(part),
                 Rule::string => protocol.title = plain_string(part),
                 Rule::source_clause => {
+                    protocol.source_span = part.as_span().into();
                     protocol.source = part.into_inner().find(|p| p.as_rule() == Rule::string).map(plain_string)
                 }
                 Rule::rule => {
@@ -718,7 +723,9 @@ impl Builder<'_> {
                 Err(_) => self.internal(span),
             },
             Rule::quantity | Rule::pace => match units::parse_literal(pair.as_str()) {
-                Ok((value, dim)) => Expr { kind: ExprKind::Quantity { value, dim }, span },
+                Ok((value, dim)) => {
+                    Expr { kind: ExprKind::Quantity { value, dim, text: pair.as_str().to_string() }, span }
+                }
                 Err(e) => {
                     let help = e.help();
                     self.errors.push(

@@ -167,3 +167,36 @@ fn coach_rules_replace_shipped_rules_with_the_same_id() {
 fn shipped_protocols_on_the_long_run_morning() {
     snapshot!("evaluate_shipped_long_run", ["evaluate", "examples/after-long-run.yaml"]);
 }
+
+#[test]
+fn fmt_check_lists_unformatted_files() {
+    snapshot!("fmt_check", ["fmt", "--check", "tests/fixtures/fmt/messy.rules"]);
+}
+
+#[test]
+fn fmt_rewrites_in_place_and_is_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("messy.rules");
+    std::fs::copy("tests/fixtures/fmt/messy.rules", &path).unwrap();
+    let path_str = path.to_str().unwrap();
+    let first = recoup(&["fmt", path_str]);
+    assert!(first.starts_with("exit: 0"), "{first}");
+    let formatted = std::fs::read_to_string(&path).unwrap();
+    insta::with_settings!({ snapshot_path => "cli/snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
+        insta::assert_snapshot!("fmt_messy_formatted", formatted);
+    });
+    let second = recoup(&["fmt", "--check", path_str]);
+    assert!(second.starts_with("exit: 0\n--- stdout\n--- stderr\n"), "{second}");
+}
+
+#[test]
+fn fmt_leaves_a_file_that_does_not_parse_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.rules");
+    let text = "protocol p \"P\" {\n  rule r { when x advize \"a\" }\n}\n";
+    std::fs::write(&path, text).unwrap();
+    let out = recoup(&["fmt", path.to_str().unwrap()]);
+    assert!(out.starts_with("exit: 2"), "{out}");
+    assert!(out.contains("parse::syntax"), "{out}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+}

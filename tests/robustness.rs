@@ -115,6 +115,16 @@ fn mutated_rule_files_never_panic() {
     for round in 0..150 {
         let (name, text) = files[round % files.len()];
         let mutated = mutate(&mut rng, text);
+        let file = SourceFile::new(*name, mutated.as_str());
+        // The formatter either refuses (the file does not parse) or gives
+        // back a file that formats to itself; it never reports a bug.
+        match recoup::format::format(&file) {
+            Ok(once) => {
+                let again = recoup::format::format(&SourceFile::new(*name, once.as_str()));
+                assert_eq!(again.as_deref().ok(), Some(once.as_str()), "not idempotent on:\n{mutated}");
+            }
+            Err(errors) => assert!(errors.iter().all(|d| d.code != "recoup::internal"), "formatter bug on:\n{mutated}"),
+        }
         let result = engine::compile(vec![
             (SourceFile::new("prelude.rules", prelude()), true),
             (SourceFile::new(*name, mutated), false),
