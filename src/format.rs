@@ -175,10 +175,10 @@ impl Formatter<'_> {
             let span = item_span(item);
             // Top-level items are set apart by a blank line, except within a
             // run of defines or of enums (where the source decides).
-            let run = match (i.checked_sub(1).and_then(|p| file.items.get(p)), item) {
-                (Some(Item::Define(_)), Item::Define(_)) | (Some(Item::Enum(_)), Item::Enum(_)) => true,
-                _ => false,
-            };
+            let run = matches!(
+                (i.checked_sub(1).and_then(|p| file.items.get(p)), item),
+                (Some(Item::Define(_)), Item::Define(_)) | (Some(Item::Enum(_)), Item::Enum(_))
+            );
             if i > 0 && !run && !self.out.ends_with("\n\n") {
                 self.out.push('\n');
             }

@@ -28,7 +28,7 @@ fn aligns_fact_docs_within_groups() {
 fn breaks_long_conditions_before_and() {
     let text = format!(
         "protocol p \"P\" {{ rule r {{ when {} advise \"a\" priority low timing now }} }}",
-        vec!["some_long_fact_name > 30min"; 5].join(" and ")
+        ["some_long_fact_name > 30min"; 5].join(" and ")
     );
     let out = fmt(&text);
     assert!(out.contains("    when some_long_fact_name > 30min\n      and some_long_fact_name > 30min\n"), "{out}");
