@@ -95,9 +95,6 @@ impl Outcome {
     pub fn fact_is_missing(&self, fact: usize) -> bool {
         self.fact_missing.get(fact).copied().unwrap_or(true)
     }
-    pub fn status(&self, rule: usize) -> Option<&Status> {
-        self.rules.get(rule).map(|r| &r.status)
-    }
     /// The recorded conditions of a rule (see `RuleOutcome::trace`).
     pub fn trace(&self, rule: usize) -> &[Record] {
         self.rules.get(rule).and_then(|r| self.records.get(r.trace.clone())).unwrap_or_default()

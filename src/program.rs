@@ -33,29 +33,11 @@ pub struct Program {
 }
 
 impl Program {
-    pub fn slot_count(&self) -> usize {
-        self.facts.len() + self.defines.len()
-    }
     pub fn fact_index(&self, path: &str) -> Option<usize> {
         self.facts.iter().position(|f| f.path == path)
     }
     pub fn rule_index(&self, id: &str) -> Option<usize> {
         self.rules.iter().position(|r| r.id == id)
-    }
-    /// The type of any slot.
-    pub fn slot_ty(&self, slot: Slot) -> Option<&Ty> {
-        let slot = slot as usize;
-        match self.facts.get(slot) {
-            Some(f) => Some(&f.ty),
-            None => self.defines.get(slot - self.facts.len()).map(|d| &d.ty),
-        }
-    }
-    pub fn slot_name(&self, slot: Slot) -> &str {
-        let slot = slot as usize;
-        match self.facts.get(slot) {
-            Some(f) => &f.path,
-            None => self.defines.get(slot - self.facts.len()).map_or("?", |d| d.name.as_str()),
-        }
     }
 }
 
