@@ -64,6 +64,8 @@ pub enum TypeExpr {
     },
     Enum {
         values: Vec<Name>,
+        /// What advice shows for each value, where the author said.
+        labels: Vec<Option<String>>,
         span: Span,
     },
     List {
@@ -91,6 +93,8 @@ impl TypeExpr {
 pub struct EnumDecl {
     pub name: Name,
     pub values: Vec<Name>,
+    /// What advice shows for each value, where the author said.
+    pub labels: Vec<Option<String>>,
     pub span: Span,
 }
 

@@ -117,6 +117,7 @@ impl Checker {
                 self.enums.push(EnumType {
                     name: decl.name.text.clone(),
                     values: decl.values.iter().map(|v| v.text.clone()).collect(),
+                    labels: decl.labels.clone(),
                 });
             }
         }
@@ -179,12 +180,13 @@ impl Checker {
                 )));
                 None
             }
-            ast::TypeExpr::Enum { values, .. } => {
+            ast::TypeExpr::Enum { values, labels, .. } => {
                 self.check_unique_values(file, values);
                 let index = self.enums.len();
                 self.enums.push(EnumType {
                     name: owner.to_string(),
                     values: values.iter().map(|v| v.text.clone()).collect(),
+                    labels: labels.clone(),
                 });
                 Some((Ty::Enum(index), None, None))
             }

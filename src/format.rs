@@ -187,8 +187,7 @@ impl Formatter<'_> {
             match item {
                 Item::Facts(decls, _) => self.facts(decls, span),
                 Item::Enum(e) => {
-                    let values: Vec<&str> = e.values.iter().map(|v| v.text.as_str()).collect();
-                    self.out.push_str(&format!("enum {} {{ {} }}", e.name.text, values.join(", ")));
+                    self.out.push_str(&format!("enum {} {{ {} }}", e.name.text, enum_values(&e.values, &e.labels)));
                     self.end_line(span.end);
                 }
                 Item::Define(d) => self.define(d),
@@ -347,6 +346,18 @@ fn fact_head(d: &FactDecl) -> String {
     s
 }
 
+fn enum_values(values: &[Name], labels: &[Option<String>]) -> String {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| match labels.get(i).and_then(Option::as_ref) {
+            Some(label) => format!("{} {}", v.text, quote(label)),
+            None => v.text.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn type_expr(t: &TypeExpr) -> String {
     match t {
         TypeExpr::Named { name, or_never } => {
@@ -356,9 +367,7 @@ fn type_expr(t: &TypeExpr) -> String {
                 name.text.clone()
             }
         }
-        TypeExpr::Enum { values, .. } => {
-            format!("enum({})", values.iter().map(|v| v.text.as_str()).collect::<Vec<_>>().join(", "))
-        }
+        TypeExpr::Enum { values, labels, .. } => format!("enum({})", enum_values(values, labels)),
         TypeExpr::List { item, .. } => format!("list({})", type_expr(item)),
         TypeExpr::Series { field, kind, .. } => format!("series({}: {})", field.text, kind.text),
     }

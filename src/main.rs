@@ -413,13 +413,13 @@ fn fmt_command(paths: Vec<PathBuf>, check: bool) -> u8 {
             continue;
         }
         if check {
-            println!("would reformat {}", path.display());
+            let _ = writeln!(std::io::stdout(), "would reformat {}", path.display());
             unformatted.push(path);
         } else if let Err(d) = format::write_atomically(&path, &formatted) {
             report_errors(&[d]);
             failed = true;
         } else {
-            println!("formatted {}", path.display());
+            let _ = writeln!(std::io::stdout(), "formatted {}", path.display());
         }
     }
     if failed {

@@ -238,6 +238,7 @@ fn rule_name(r: Rule) -> &'static str {
         Rule::list_type | Rule::kw_list => "`list(...)`",
         Rule::series_type | Rule::kw_series => "`series(...)`",
         Rule::enum_type => "`enum(...)`",
+        Rule::enum_value => "an enum value",
         Rule::or_never => "`or never`",
         Rule::enum_decl | Rule::kw_enum => "`enum`",
         Rule::define | Rule::kw_define => "`define`",
@@ -491,10 +492,10 @@ impl Builder<'_> {
                 let kind = names.next().unwrap_or(Name { text: String::new(), span });
                 TypeExpr::Series { field, kind, span }
             }
-            Rule::enum_type => TypeExpr::Enum {
-                values: inner.into_inner().filter(|p| p.as_rule() == Rule::ident).map(name).collect(),
-                span,
-            },
+            Rule::enum_type => {
+                let (values, labels) = enum_values(inner);
+                TypeExpr::Enum { values, labels, span }
+            }
             _ => {
                 let mut parts = inner.into_inner();
                 let type_name = parts.next().map(name).unwrap_or(Name { text: String::new(), span });
@@ -505,9 +506,9 @@ impl Builder<'_> {
 
     fn enum_decl(&mut self, pair: Pair<'_, Rule>) -> EnumDecl {
         let span: Span = pair.as_span().into();
-        let mut names = pair.into_inner().filter(|p| p.as_rule() == Rule::ident).map(name);
-        let enum_name = names.next().unwrap_or(Name { text: String::new(), span });
-        EnumDecl { name: enum_name, values: names.collect(), span }
+        let enum_name = pair.clone().into_inner().find(|p| p.as_rule() == Rule::ident).map(name);
+        let (values, labels) = enum_values(pair);
+        EnumDecl { name: enum_name.unwrap_or(Name { text: String::new(), span }), values, labels, span }
     }
 
     fn define(&mut self, pair: Pair<'_, Rule>) -> Define {
@@ -851,6 +852,18 @@ impl Builder<'_> {
 }
 
 type Rule_ = crate::ast::Rule;
+
+/// The `enum_value`s under a pair: each value and its label, if any.
+fn enum_values(pair: Pair<'_, Rule>) -> (Vec<Name>, Vec<Option<String>>) {
+    pair.into_inner()
+        .filter(|p| p.as_rule() == Rule::enum_value)
+        .filter_map(|v| {
+            let mut parts = v.into_inner();
+            let value = parts.next().map(name)?;
+            Some((value, parts.next().map(plain_string)))
+        })
+        .unzip()
+}
 
 fn is_keyword(r: Rule) -> bool {
     matches!(

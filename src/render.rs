@@ -104,10 +104,15 @@ pub fn fill(program: &Program, template: &Template, values: &[Value], system: Un
                     (Value::Num(v), Ty::Num(dim)) if *bare_number => {
                         out.push_str(&units::format_parts(*v, *dim, system).0)
                     }
-                    (Value::Enum(_), _) => out.push_str(&value.display(ty, &program.enums, system).replace('_', " ")),
+                    (Value::Enum(i), Ty::Enum(e)) => out.push_str(&enum_words(program, *e, *i)),
                     (Value::List(items), Ty::List(item)) if matches!(**item, Ty::Enum(_)) => {
-                        let words: Vec<String> =
-                            items.iter().map(|v| v.display(item, &program.enums, system).replace('_', " ")).collect();
+                        let words: Vec<String> = items
+                            .iter()
+                            .map(|v| match (v, &**item) {
+                                (Value::Enum(i), Ty::Enum(e)) => enum_words(program, *e, *i),
+                                _ => v.display(item, &program.enums, system),
+                            })
+                            .collect();
                         out.push_str(&join_words(&words));
                     }
                     _ => out.push_str(&value.display(ty, &program.enums, system)),
@@ -116,6 +121,10 @@ pub fn fill(program: &Program, template: &Template, values: &[Value], system: Un
         }
     }
     out
+}
+
+fn enum_words(program: &Program, enum_index: usize, value: u16) -> String {
+    program.enums.get(enum_index).map_or_else(|| format!("#{value}"), |e| e.words(value))
 }
 
 /// "calves", "calves and quads", "calves, quads and glutes".

@@ -49,6 +49,20 @@ impl Ty {
 pub struct EnumType {
     pub name: String,
     pub values: Vec<String>,
+    /// What advice shows for each value, where the author said.
+    pub labels: Vec<Option<String>>,
+}
+
+impl EnumType {
+    /// A value as words for advice: its label, else its name with spaces
+    /// (`long_run` reads `long run`).
+    pub fn words(&self, index: u16) -> String {
+        let i = usize::from(index);
+        match self.labels.get(i).and_then(Option::as_ref) {
+            Some(label) => label.clone(),
+            None => self.values.get(i).map_or_else(|| format!("#{i}"), |v| v.replace('_', " ")),
+        }
+    }
 }
 
 /// One dated reading of a series.

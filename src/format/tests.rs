@@ -56,3 +56,9 @@ fn refuses_a_file_that_does_not_parse() {
     let err = format(&SourceFile::new("t.rules", "protocol p {")).unwrap_err();
     assert_eq!(err[0].code, "parse::syntax");
 }
+
+#[test]
+fn keeps_enum_labels() {
+    let text = "enum area { calves, it_band \"IT band\" }\n\nfacts {\n  x: enum(a, b \"bee\")?  \"doc\"\n}\n";
+    assert_eq!(fmt(text), text);
+}
