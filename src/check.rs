@@ -1074,18 +1074,22 @@ impl Checker {
             return; // errors already reported; rule indexes would not line up
         }
         self.rules = compiled.into_iter().flatten().collect();
-        let keys: Vec<usize> = (0..self.rules.len())
-            .map(|i| {
-                let same = |j: usize| match (self.rules.get(i), self.rules.get(j)) {
-                    (Some(a), Some(b)) => same_template(&a.advise, &b.advise),
-                    _ => false,
-                };
-                (0..i).find(|&j| same(j)).unwrap_or(i)
-            })
+        // Rules whose advice reads the same share a key: the first such
+        // rule's index. One map lookup per rule keeps this linear.
+        let mut first_with: HashMap<Vec<SignaturePart>, usize> = HashMap::new();
+        let keys: Vec<usize> = self
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| *first_with.entry(template_signature(&r.advise)).or_insert(i))
             .collect();
-        for (i, (rule, &key)) in self.rules.iter_mut().zip(&keys).enumerate() {
+        let mut sharing: HashMap<usize, usize> = HashMap::new();
+        for &key in &keys {
+            *sharing.entry(key).or_insert(0) += 1;
+        }
+        for (rule, &key) in self.rules.iter_mut().zip(&keys) {
             rule.advice_key = key;
-            rule.advice_shared = keys.iter().enumerate().any(|(j, &k)| j != i && k == key);
+            rule.advice_shared = sharing.get(&key).is_some_and(|&n| n > 1);
         }
         let edges: Vec<(usize, usize)> =
             self.rules.iter().enumerate().flat_map(|(i, r)| r.suppresses.iter().map(move |&t| (t, i))).collect();
@@ -1374,18 +1378,22 @@ impl Checker {
     }
 }
 
-/// Whether two advice templates read the same: same text, holes of the same
-/// type and format (their values are compared per athlete).
-fn same_template(a: &Template, b: &Template) -> bool {
-    a.parts.len() == b.parts.len()
-        && a.parts.iter().zip(&b.parts).all(|(x, y)| match (x, y) {
-            (TemplatePart::Text(s), TemplatePart::Text(t)) => s == t,
-            (
-                TemplatePart::Hole { ty: tx, bare_number: bx, .. },
-                TemplatePart::Hole { ty: ty_, bare_number: by, .. },
-            ) => tx == ty_ && bx == by,
-            _ => false,
+/// What makes two advice templates read the same: the text, and the type
+/// and format of each hole (their values are compared per athlete).
+#[derive(PartialEq, Eq, Hash)]
+enum SignaturePart {
+    Text(String),
+    Hole(String, bool),
+}
+
+fn template_signature(t: &Template) -> Vec<SignaturePart> {
+    t.parts
+        .iter()
+        .map(|part| match part {
+            TemplatePart::Text(s) => SignaturePart::Text(s.clone()),
+            TemplatePart::Hole { ty, bare_number, .. } => SignaturePart::Hole(format!("{ty:?}"), *bare_number),
         })
+        .collect()
 }
 
 /// Fold arithmetic over constants, so `1.5 * 2 L` costs nothing per athlete.
