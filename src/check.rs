@@ -1365,7 +1365,14 @@ impl Checker {
     fn program(self) -> Program {
         let now_slot = self.fact_names.get("now").and_then(|&i| u32::try_from(i).ok());
         let units_slot = self.fact_names.get("athlete.units").and_then(|&i| u32::try_from(i).ok());
+        let fact_groups = self
+            .facts
+            .iter()
+            .flat_map(|f| f.path.match_indices('.').map(|(i, _)| f.path.get(..i).unwrap_or_default().to_string()))
+            .collect();
         Program {
+            fact_paths: self.fact_names,
+            fact_groups,
             enums: self.enums,
             facts: self.facts,
             defines: self.defines,

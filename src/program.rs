@@ -30,11 +30,19 @@ pub struct Program {
     pub now_slot: Option<Slot>,
     /// The slot of `athlete.units`, which decides how numbers are shown.
     pub units_slot: Option<Slot>,
+    /// Fact paths and their groups, for the state loader's lookups.
+    pub fact_paths: std::collections::HashMap<String, usize>,
+    pub fact_groups: std::collections::HashSet<String>,
 }
 
 impl Program {
     pub fn fact_index(&self, path: &str) -> Option<usize> {
-        self.facts.iter().position(|f| f.path == path)
+        self.fact_paths.get(path).copied()
+    }
+    /// Whether `path` is a group of facts (`last_session` for
+    /// `last_session.kind`), as a state file nests them.
+    pub fn is_fact_group(&self, path: &str) -> bool {
+        self.fact_groups.contains(path)
     }
     pub fn rule_index(&self, id: &str) -> Option<usize> {
         self.rules.iter().position(|r| r.id == id)

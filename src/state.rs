@@ -176,8 +176,7 @@ impl Loader<'_> {
                 }
                 continue;
             }
-            let group = format!("{path}.");
-            if self.program.facts.iter().any(|f| f.path.starts_with(&group)) {
+            if self.program.is_fact_group(&path) {
                 self.group_spans.insert(path.clone(), entry.key_span.clone().into());
                 match &entry.value.value {
                     Yaml::Map(_) => self.map(&entry.value, &path),
