@@ -186,8 +186,9 @@ fn state_files(inputs: &[PathBuf]) -> Vec<Result<PathBuf, Diagnostic>> {
     out
 }
 
+/// State files in a folder: YAML, or JSON (which is YAML too).
 fn is_yaml(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "yaml" || e == "yml")
+    path.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
 }
 
 fn evaluate(inputs: &[PathBuf], format: Format, now: Option<DateTime<FixedOffset>>, args: &ProtocolArgs) -> u8 {

@@ -200,3 +200,10 @@ fn fmt_leaves_a_file_that_does_not_parse_untouched() {
     assert!(out.contains("parse::syntax"), "{out}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
 }
+
+#[test]
+fn a_json_state_reads_like_yaml() {
+    let out = recoup(&with_demo(&["evaluate", "--format", "json"], &["tests/fixtures/states/jo.json"]));
+    assert!(out.starts_with("exit: 0"), "{out}");
+    assert!(out.contains("\"rule\": \"demo.drink\""), "{out}");
+}
