@@ -4,9 +4,11 @@
 //!
 //! Speed comes from the shape of the work, not from tricks: names were
 //! resolved to slots by the checker, units were normalised, constants were
-//! folded, defines are computed once per athlete in dependency order, and the
-//! first pass over the rules records nothing. Only rules that fire (or every
-//! rule, for `explain`) are evaluated a second time with a trace.
+//! folded, and defines are computed once per athlete in dependency order.
+//! Each rule is evaluated once, keeping a brief trace (one push per condition,
+//! `and`/`or` short-circuit) that is dropped unless the rule fired; only then
+//! are the values its reasons show read. `explain` asks for a full trace
+//! instead: no short-circuits, every condition with its value.
 
 use std::cmp::Ordering;
 use std::ops::Range;
