@@ -27,6 +27,17 @@ pub enum Item {
     Protocol(Protocol),
 }
 
+impl Item {
+    pub fn span(&self) -> Span {
+        match self {
+            Item::Facts(_, span) => *span,
+            Item::Enum(e) => e.span,
+            Item::Define(d) => d.span,
+            Item::Protocol(p) => p.span,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Name {
     pub text: String,
@@ -138,6 +149,19 @@ pub enum Clause {
 }
 
 impl Clause {
+    /// From the clause's first value to its last (the keyword excluded).
+    pub fn span(&self) -> Span {
+        match self {
+            Clause::When(e) | Clause::Unless(e) => e.span,
+            Clause::Advise(t) | Clause::Because(t) => t.span,
+            Clause::Priority(n) | Clause::Timing(n) | Clause::Category(n) => n.span,
+            Clause::For(v) | Clause::Against(v) | Clause::Suppresses(v) => {
+                let first = v.first().map_or(Span::default(), |n| n.span);
+                v.iter().fold(first, |acc, n| acc.join(n.span))
+            }
+        }
+    }
+
     pub fn keyword(&self) -> &'static str {
         match self {
             Clause::When(_) => "when",

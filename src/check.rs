@@ -760,7 +760,7 @@ impl Checker {
             );
             d.labels.push((a_span, format!("this is {}", describe_num(*da))));
             if db.is_none() {
-                d.help = Some(format!("give the number a unit of {}, e.g. {}", da.describe(), example_literal(*da)));
+                d.help = Some(format!("give the number a unit of {}, e.g. {}", da.describe(), units::examples(*da).0));
             }
             return None;
         }
@@ -1184,7 +1184,7 @@ impl Checker {
                     file,
                     "check::duplicate-clause",
                     format!("rule `{id}` has two `{kw}` clauses"),
-                    clause_span(clause).unwrap_or(rule.id.span),
+                    clause.span(),
                     "second one here",
                 )
                 .help = Some(match kw {
@@ -1439,35 +1439,11 @@ fn verb(op: BinOp) -> &'static str {
     }
 }
 
-/// A literal of the dimension, for help lines.
-fn example_literal(d: Dim) -> &'static str {
-    match d {
-        d if d == Dim::TIME => "`6h`, `30min` or `3d`",
-        d if d == Dim::HEART_RATE => "`4 bpm`",
-        d if d == Dim::HRV => "`60 ms`",
-        d if d == Dim::MASS => "`1.5 kg`",
-        d if d == Dim::LENGTH => "`10 km`",
-        d if d == Dim::VOLUME => "`1.5 L`",
-        d if d == Dim::TEMPERATURE => "`16C`",
-        d if d == Dim::PACE => "`5:15/km`",
-        _ => "a number with the same unit",
-    }
-}
-
 fn describe_num(d: Dim) -> String {
     if d.is_none() {
         "a plain number".into()
     } else {
         format!("a {}", d.describe())
-    }
-}
-
-fn clause_span(clause: &Clause) -> Option<Span> {
-    match clause {
-        Clause::When(e) | Clause::Unless(e) => Some(e.span),
-        Clause::Advise(t) | Clause::Because(t) => Some(t.span),
-        Clause::Priority(n) | Clause::Timing(n) | Clause::Category(n) => Some(n.span),
-        Clause::For(v) | Clause::Against(v) | Clause::Suppresses(v) => v.first().map(|n| n.span),
     }
 }
 

@@ -111,10 +111,7 @@ impl Formatter<'_> {
     /// source had one since the last thing written (never right after an
     /// opening brace).
     fn gap(&mut self, to: usize) {
-        let blank = self.text.get(self.cursor.min(to)..to).is_some_and(|gap| {
-            let lines: Vec<&str> = gap.split('\n').collect();
-            lines.len() > 2 && lines.iter().skip(1).take(lines.len() - 2).any(|l| l.trim().is_empty())
-        });
+        let blank = self.has_blank_line(self.cursor.min(to), to);
         if blank && !self.block_start && !self.out.is_empty() && !self.out.ends_with("\n\n") {
             self.out.push('\n');
         }
@@ -172,7 +169,7 @@ impl Formatter<'_> {
 
     fn file(&mut self, file: &File) {
         for (i, item) in file.items.iter().enumerate() {
-            let span = item_span(item);
+            let span = item.span();
             // Top-level items are set apart by a blank line, except within a
             // run of defines or of enums (where the source decides).
             let run = matches!(
@@ -274,7 +271,7 @@ impl Formatter<'_> {
     fn rule(&mut self, rule: &Rule) {
         self.open_block(&format!("  rule {} {{", rule.id.text), rule.id.span.end);
         for clause in &rule.clauses {
-            let span = clause_span(clause);
+            let span = clause.span();
             self.leading(span.start, "    ");
             self.block_start = true; // no blank lines between clauses
             self.gap(span.start);
@@ -293,27 +290,6 @@ impl Formatter<'_> {
             self.end_line(span.end);
         }
         self.close_block(rule.span.end, "    ", "  }");
-    }
-}
-
-fn item_span(item: &Item) -> Span {
-    match item {
-        Item::Facts(_, span) => *span,
-        Item::Enum(e) => e.span,
-        Item::Define(d) => d.span,
-        Item::Protocol(p) => p.span,
-    }
-}
-
-fn clause_span(clause: &Clause) -> Span {
-    match clause {
-        Clause::When(e) | Clause::Unless(e) => e.span,
-        Clause::Advise(t) | Clause::Because(t) => t.span,
-        Clause::Priority(n) | Clause::Timing(n) | Clause::Category(n) => n.span,
-        Clause::For(v) | Clause::Against(v) | Clause::Suppresses(v) => {
-            let first = v.first().map_or(Span::default(), |n| n.span);
-            v.iter().fold(first, |acc, n| acc.join(n.span))
-        }
     }
 }
 

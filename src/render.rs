@@ -181,8 +181,7 @@ impl Report {
         for (n, rec) in self.recommendations.iter().enumerate() {
             if timing != Some(rec.timing) {
                 timing = Some(rec.timing);
-                let heading =
-                    Timing::ALL.iter().find(|(name, _)| *name == rec.timing).map_or(rec.timing, |(_, t)| t.heading());
+                let heading = heading(rec.timing);
                 let _ = writeln!(out, "\n{heading}");
             }
             let _ = writeln!(out, "  {}. [{}] {}", n + 1, rec.priority, rec.advice);
@@ -230,8 +229,7 @@ impl Report {
         for rec in &self.recommendations {
             if timing != Some(rec.timing) {
                 timing = Some(rec.timing);
-                let heading =
-                    Timing::ALL.iter().find(|(name, _)| *name == rec.timing).map_or(rec.timing, |(_, t)| t.heading());
+                let heading = heading(rec.timing);
                 let _ = writeln!(out, "## {heading}\n");
             }
             let _ = writeln!(
@@ -266,6 +264,11 @@ impl Report {
         }
         out
     }
+}
+
+/// The heading of a timing group, from its name in the report.
+fn heading(timing: &'static str) -> &'static str {
+    Timing::ALL.iter().find(|(name, _)| *name == timing).map_or(timing, |(_, t)| t.heading())
 }
 
 fn count(n: usize, what: &str) -> String {

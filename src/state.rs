@@ -261,7 +261,7 @@ impl Loader<'_> {
             Ty::List(_) => "a list like `[a, b]`",
             Ty::Series(_) => "a list of `{ date: ..., value }` readings",
             Ty::Num(d) if d.is_none() => "a number such as `3`",
-            Ty::Num(d) => example_of(*d),
+            Ty::Num(d) => units::examples(*d).1,
             Ty::Text => "text, such as `Jo Runner`",
             Ty::Enum(_) => "one of the allowed words",
         };
@@ -298,9 +298,9 @@ impl Loader<'_> {
                         Some(Value::Num(v))
                     }
                     Err(e) => {
-                        let help = e
-                            .help()
-                            .or_else(|| Some(format!("write a {} such as {}", dim.describe(), example_of(*dim))));
+                        let help = e.help().or_else(|| {
+                            Some(format!("write a {} such as {}", dim.describe(), units::examples(*dim).1))
+                        });
                         self.error(
                             "state::unit",
                             format!("`{path}`: {e}"),
@@ -584,19 +584,5 @@ impl Loader<'_> {
                 _ => {}
             }
         }
-    }
-}
-
-fn example_of(dim: Dim) -> &'static str {
-    match dim {
-        d if d == Dim::TIME => "`45`, `\"45min\"` or `\"1h50m\"`",
-        d if d == Dim::MASS => "`62.4` or `\"137 lb\"`",
-        d if d == Dim::LENGTH => "`24` or `\"15 mi\"`",
-        d if d == Dim::HEART_RATE => "`48` or `\"48 bpm\"`",
-        d if d == Dim::HRV => "`64` or `\"64 ms\"`",
-        d if d == Dim::TEMPERATURE => "`18` or `\"64F\"`",
-        d if d == Dim::PACE => "`\"5:15/km\"`",
-        d if d == Dim::VOLUME => "`1.5` or `\"500 ml\"`",
-        _ => "`3`",
     }
 }

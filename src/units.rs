@@ -592,6 +592,23 @@ pub fn format_parts(value: f64, dim: Dim, system: UnitSystem) -> (String, &'stat
 
 /// Display a canonical value of dimension `dim` for a coach, e.g. "7 h 30 min",
 /// "9.3 km", "6:45/km", "0.25". Non-finite values display as "n/a".
+/// Examples of a dimension's values for help lines: as a rule-file literal,
+/// and as a state file writes it (a bare number in the default unit, or a
+/// string with a unit).
+pub fn examples(dim: Dim) -> (&'static str, &'static str) {
+    match dim {
+        d if d == Dim::TIME => ("`6h`, `30min` or `3d`", "`45`, `\"45min\"` or `\"1h50m\"`"),
+        d if d == Dim::MASS => ("`1.5 kg`", "`62.4` or `\"137 lb\"`"),
+        d if d == Dim::LENGTH => ("`10 km`", "`24` or `\"15 mi\"`"),
+        d if d == Dim::HEART_RATE => ("`4 bpm`", "`48` or `\"48 bpm\"`"),
+        d if d == Dim::HRV => ("`60 ms`", "`64` or `\"64 ms\"`"),
+        d if d == Dim::TEMPERATURE => ("`16C`", "`18` or `\"64F\"`"),
+        d if d == Dim::PACE => ("`5:15/km`", "`\"5:15/km\"`"),
+        d if d == Dim::VOLUME => ("`1.5 L`", "`1.5` or `\"500 ml\"`"),
+        _ => ("a number with the same unit", "`3`"),
+    }
+}
+
 pub fn format_quantity(value: f64, dim: Dim, system: UnitSystem) -> String {
     if !value.is_finite() {
         return "n/a".into();
