@@ -12,6 +12,7 @@ pub enum Builtin {
     Since,
     Until,
     DaysSince,
+    Date,
     MonthsSince,
     Round,
     Min,
@@ -45,6 +46,8 @@ pub const BUILTINS: &[BuiltinInfo] = &[
         doc: "Time from `now` to the instant. Negative if the instant has passed." },
     BuiltinInfo { name: "days_since", builtin: Builtin::DaysSince, min_args: 1, max_args: 1, signature: "days_since(date) -> duration",
         doc: "Whole calendar days from the date to the date of `now` (in `now`'s offset). `never` gives an endless duration, so `days_since(x) > 30d` holds for something never done." },
+    BuiltinInfo { name: "date", builtin: Builtin::Date, min_args: 1, max_args: 1, signature: "date(instant) -> date",
+        doc: "The calendar date of the instant in `now`'s offset, so `date(next_session.at) - date(last_session.ended_at)` counts calendar days as the athlete lives them (`1d` = the next day), whatever the hours." },
     BuiltinInfo { name: "months_since", builtin: Builtin::MonthsSince, min_args: 1, max_args: 1, signature: "months_since(date) -> number",
         doc: "Calendar days since the date divided by 30.44 (the mean month), as a plain number. `never` gives infinity." },
     BuiltinInfo { name: "round", builtin: Builtin::Round, min_args: 1, max_args: 2, signature: "round(x[, step]) -> same as x",
@@ -116,6 +119,10 @@ pub fn result_type(builtin: Builtin, args: &[Ty]) -> Result<Ty, ArgError> {
         Builtin::DaysSince => match first {
             Ty::Date => Ok(Ty::Num(Dim::TIME)),
             _ => Err(arg_err(0, "expected a date")),
+        },
+        Builtin::Date => match first {
+            Ty::Instant => Ok(Ty::Date),
+            _ => Err(arg_err(0, "expected an instant")),
         },
         Builtin::MonthsSince => match first {
             Ty::Date => Ok(Ty::Num(Dim::NONE)),
@@ -205,6 +212,9 @@ pub fn call(builtin: Builtin, args: &[Value], now: Option<DateTime<FixedOffset>>
         (Builtin::Since, Value::Instant(t)) => now.map(|n| Value::Num((n - *t).num_seconds() as f64)),
         (Builtin::Until, Value::Instant(t)) => now.map(|n| Value::Num((*t - n).num_seconds() as f64)),
         (Builtin::DaysSince, Value::Date(d)) => today(now).map(|t| Value::Num((t - *d).num_days() as f64 * DAY)),
+        (Builtin::Date, Value::Instant(t)) => {
+            Some(Value::Date(now.map_or_else(|| t.date_naive(), |n| t.with_timezone(n.offset()).date_naive())))
+        }
         (Builtin::MonthsSince, Value::Date(d)) => {
             today(now).map(|t| Value::Num((t - *d).num_days() as f64 / MEAN_MONTH_DAYS))
         }

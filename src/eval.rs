@@ -543,6 +543,11 @@ fn arith(op: ArithOp, x: Value, y: Value) -> Value {
             let moved = if op == ArithOp::InstantAdd { t.checked_add_signed(d) } else { t.checked_sub_signed(d) };
             return moved.map_or(Value::Missing, Value::Instant);
         }
+        (ArithOp::DateAdd | ArithOp::DateSub, Value::Date(d), Value::Num(s)) if s.is_finite() && s.abs() < 1e11 => {
+            let days = (s / 86_400.0).round() as i64;
+            let days = if op == ArithOp::DateAdd { days } else { -days };
+            return d.checked_add_signed(Duration::days(days)).map_or(Value::Missing, Value::Date);
+        }
         _ => return Value::Missing,
     };
     // An endless duration (`never`) may flow through arithmetic; a result

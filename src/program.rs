@@ -264,4 +264,7 @@ pub enum ArithOp {
     /// instant + duration, instant - duration.
     InstantAdd,
     InstantSub,
+    /// date + duration, date - duration: the duration in whole days (rounded).
+    DateAdd,
+    DateSub,
 }

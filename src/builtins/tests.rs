@@ -60,3 +60,13 @@ fn first_known_falls_back() {
     assert_eq!(call(Builtin::FirstKnown, &[Value::Missing, Value::Num(3.0)], None), Value::Num(3.0));
     assert_eq!(call(Builtin::Max, &[Value::Missing, Value::Num(3.0)], None), Value::Missing);
 }
+
+#[test]
+fn date_is_the_calendar_day_in_nows_offset() {
+    use chrono::TimeZone;
+    // 23:30 UTC on the 27th is already the 28th in now's +01:00.
+    let late = FixedOffset::east_opt(0).unwrap().with_ymd_and_hms(2026, 11, 27, 23, 30, 0).single().unwrap();
+    assert_eq!(call(Builtin::Date, &[Value::Instant(late)], now()), Value::Date(day(28)));
+    assert_eq!(call(Builtin::Date, &[Value::Instant(late)], None), Value::Date(day(27)));
+    assert_eq!(call(Builtin::Date, &[Value::Missing], now()), Value::Missing);
+}

@@ -304,6 +304,8 @@ impl Checker {
             }
             (BinOp::Add, Ty::Instant, Ty::Num(d)) if *d == Dim::TIME => (ArithOp::InstantAdd, Ty::Instant),
             (BinOp::Sub, Ty::Instant, Ty::Num(d)) if *d == Dim::TIME => (ArithOp::InstantSub, Ty::Instant),
+            (BinOp::Add, Ty::Date, Ty::Num(d)) if *d == Dim::TIME => (ArithOp::DateAdd, Ty::Date),
+            (BinOp::Sub, Ty::Date, Ty::Num(d)) if *d == Dim::TIME => (ArithOp::DateSub, Ty::Date),
             _ => {
                 mismatch(self);
                 return None;
