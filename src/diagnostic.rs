@@ -118,6 +118,30 @@ pub struct Diagnostic {
     pub file: Option<Arc<SourceFile>>,
     pub labels: Vec<(Span, String)>,
     pub help: Option<String>,
+    /// A fix a tool may apply without asking (an editor's quick fix): set
+    /// only when there is exactly one likely correction. Boxed: most
+    /// diagnostics have none, and a `Diagnostic` travels in `Result`s.
+    pub suggestion: Option<Box<Suggestion>>,
+}
+
+/// A machine-applicable fix: replace the text at `span` (in the
+/// diagnostic's file) with `replacement`.
+#[derive(Clone, Debug)]
+pub struct Suggestion {
+    pub span: Span,
+    pub replacement: String,
+}
+
+impl Suggestion {
+    /// The did-you-mean fix for a misspelt `name` written at `span`: the
+    /// closest candidate, if one is close enough.
+    pub fn closest<'a>(span: Span, name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<Suggestion> {
+        did_you_mean(name, candidates).map(|c| Suggestion { span, replacement: c.to_string() })
+    }
+    /// The help line that goes with it: `did you mean `x`?`.
+    pub fn help(&self) -> String {
+        format!("did you mean `{}`?", self.replacement)
+    }
 }
 
 impl Diagnostic {
@@ -129,6 +153,7 @@ impl Diagnostic {
             file: None,
             labels: Vec::new(),
             help: None,
+            suggestion: None,
         }
     }
     pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
@@ -144,6 +169,11 @@ impl Diagnostic {
     }
     pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
+        self
+    }
+    /// Attach a machine-applicable fix.
+    pub fn suggestion(mut self, suggestion: Option<Suggestion>) -> Diagnostic {
+        self.suggestion = suggestion.map(Box::new);
         self
     }
     pub fn maybe_help(mut self, help: Option<String>) -> Diagnostic {
@@ -297,6 +327,35 @@ mod tests {
     fn suggestions_need_a_close_name() {
         assert_eq!(did_you_mean("sorenes", ["soreness", "heavy_legs"]), Some("soreness"));
         assert_eq!(did_you_mean("xyz", ["soreness", "heavy_legs"]), None);
+    }
+
+    #[test]
+    fn did_you_mean_errors_carry_a_fix_for_the_misspelt_text() {
+        let text = "protocol p \"P\" {\n  rule r {\n    when last_sesion.kind is long_rum and since_session < 6hh\n    advise \"x\"\n    priority hihg\n    timing now\n  }\n}\n";
+        let file = SourceFile::new("x.rules", text);
+        let prelude = crate::engine::shipped().iter().find(|(n, _)| *n == crate::engine::PRELUDE).map(|(_, t)| *t);
+        let prelude = SourceFile::new("prelude.rules", prelude.unwrap_or_default());
+        let errors =
+            crate::engine::compile(vec![(prelude, true), (Arc::clone(&file), false)]).err().unwrap_or_default();
+        let fixes: Vec<(&str, &str)> = errors
+            .iter()
+            .filter_map(|d| d.suggestion.as_ref())
+            .map(|s| (text.get(s.span.start..s.span.end).unwrap_or(""), s.replacement.as_str()))
+            .collect();
+        // Parse errors stop checking, so the unit is the only one here.
+        assert_eq!(fixes, [("hh", "h")]);
+        let fixed = text.replace("6hh", "6h");
+        let file = SourceFile::new("x.rules", fixed.as_str());
+        let prelude = crate::engine::shipped().iter().find(|(n, _)| *n == crate::engine::PRELUDE).map(|(_, t)| *t);
+        let prelude = SourceFile::new("prelude.rules", prelude.unwrap_or_default());
+        let errors = crate::engine::compile(vec![(prelude, true), (file, false)]).err().unwrap_or_default();
+        let mut fixes: Vec<(&str, &str)> = errors
+            .iter()
+            .filter_map(|d| d.suggestion.as_ref())
+            .map(|s| (fixed.get(s.span.start..s.span.end).unwrap_or(""), s.replacement.as_str()))
+            .collect();
+        fixes.sort_unstable();
+        assert_eq!(fixes, [("hihg", "high"), ("last_sesion.kind", "last_session.kind")]);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use pest::iterators::Pair;
 use pest::Parser as _;
 
 use crate::ast::*;
-use crate::diagnostic::{suggest, Diagnostic, SourceFile, Span};
+use crate::diagnostic::{suggest, Diagnostic, SourceFile, Span, Suggestion};
 use crate::units;
 
 #[derive(pest_derive::Parser)]
@@ -729,11 +729,25 @@ impl Builder<'_> {
                 }
                 Err(e) => {
                     let help = e.help();
+                    // A misspelt unit is fixed by replacing the unit alone,
+                    // found where it ends the literal.
+                    let fix = match &e {
+                        units::UnitError::UnknownUnit { unit, suggestion: Some(better) }
+                            if pair.as_str().ends_with(unit.as_str()) =>
+                        {
+                            Some(Suggestion {
+                                span: Span::new(span.end - unit.len(), span.end),
+                                replacement: better.clone(),
+                            })
+                        }
+                        _ => None,
+                    };
                     self.errors.push(
                         Diagnostic::error("parse::unit", e.to_string())
                             .in_file(self.file)
                             .label(span, "this quantity")
-                            .maybe_help(help),
+                            .maybe_help(help)
+                            .suggestion(fix),
                     );
                     Expr { kind: ExprKind::Number(0.0), span }
                 }

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::ast::{self, Expr, ExprKind, Item};
-use crate::diagnostic::{suggest, SourceFile};
+use crate::diagnostic::{SourceFile, Suggestion};
 use crate::program::*;
 use crate::units::{self, Dim};
 use crate::value::{EnumType, Ty, Value};
@@ -88,8 +88,10 @@ impl Checker {
                     .map(|s| s.to_string())
                     .chain(self.enum_names.keys().cloned())
                     .collect();
-                let help = suggest(n, names.iter().map(String::as_str));
+                let fix = Suggestion::closest(name.span, n, names.iter().map(String::as_str));
+                let help = fix.as_ref().map(Suggestion::help);
                 let d = self.error(file, "check::unknown-type", format!("unknown type `{n}`"), name.span, "not a type");
+                d.suggestion = fix.map(Box::new);
                 d.help = help.or(Some(format!(
                     "types are {}, or an enum",
                     PLAIN_TYPES.iter().chain(units::KIND_NAMES).copied().collect::<Vec<_>>().join(", ")
@@ -117,7 +119,7 @@ impl Checker {
             ast::TypeExpr::Series { field, kind, .. } => match units::kind(&kind.text) {
                 Some(unit) => Some((Ty::Series(unit.dim), Some(unit), Some(field.text.clone()))),
                 None => {
-                    let help = suggest(&kind.text, units::KIND_NAMES.iter().copied());
+                    let fix = Suggestion::closest(kind.span, &kind.text, units::KIND_NAMES.iter().copied());
                     let d = self.error(
                         file,
                         "check::unknown-type",
@@ -125,7 +127,8 @@ impl Checker {
                         kind.span,
                         "readings must be quantities",
                     );
-                    d.help = help;
+                    d.help = fix.as_ref().map(Suggestion::help);
+                    d.suggestion = fix.map(Box::new);
                     None
                 }
             },
@@ -255,15 +258,16 @@ impl Checker {
                     }
                 }
                 None => {
-                    let help = suggest(&name.text, self.fact_names.keys().map(String::as_str));
-                    self.error(
+                    let fix = Suggestion::closest(name.span, &name.text, self.fact_names.keys().map(String::as_str));
+                    let d = self.error(
                         &file,
                         "check::unknown-name",
                         format!("unknown fact `{}`", name.text),
                         name.span,
                         "not a declared fact",
-                    )
-                    .help = help;
+                    );
+                    d.help = fix.as_ref().map(Suggestion::help);
+                    d.suggestion = fix.map(Box::new);
                 }
             }
         }

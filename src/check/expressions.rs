@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use crate::ast::{self, BinOp, Expr, ExprKind, IsTest};
 use crate::builtins::{self, Builtin};
-use crate::diagnostic::{suggest, SourceFile, Span};
+use crate::diagnostic::{SourceFile, Span, Suggestion};
 use crate::program::*;
 use crate::units::{self, Dim};
 use crate::value::{Ty, Value};
@@ -179,17 +179,18 @@ impl Checker {
                 return Some((Node::Const(Value::Enum(v)), Ty::Enum(e)));
             }
             let values = self.enums.get(e).map(|t| t.values.clone()).unwrap_or_default();
-            let help = suggest(p, values.iter().map(String::as_str))
-                .unwrap_or_else(|| format!("the values are: {}", values.join(", ")));
+            let fix = Suggestion::closest(span, p, values.iter().map(String::as_str));
+            let help = fix.as_ref().map_or_else(|| format!("the values are: {}", values.join(", ")), Suggestion::help);
             let name = self.enums.get(e).map_or(String::new(), |t| t.name.clone());
-            self.error(
+            let d = self.error(
                 scope.file,
                 "check::unknown-enum-value",
                 format!("`{p}` is not a value of `{name}`"),
                 span,
                 "unknown value",
-            )
-            .help = Some(help);
+            );
+            d.help = Some(help);
+            d.suggestion = fix.map(Box::new);
             return None;
         }
         let mut candidates: Vec<&str> =
@@ -197,10 +198,12 @@ impl Checker {
         if let Some((field, _)) = scope.reading {
             candidates.push(field);
         }
-        let help = suggest(p, candidates.iter().copied());
+        let fix = Suggestion::closest(span, p, candidates.iter().copied());
         let d =
             self.error(scope.file, "check::unknown-name", format!("unknown name `{p}`"), span, "not a fact or define");
-        d.help = help.or_else(|| Some("declare it in a `facts` block, or `define` it".into()));
+        d.help =
+            Some(fix.as_ref().map_or_else(|| "declare it in a `facts` block, or `define` it".into(), Suggestion::help));
+        d.suggestion = fix.map(Box::new);
         None
     }
 
@@ -324,15 +327,17 @@ impl Checker {
     ) -> Option<(Node, Ty)> {
         let file = scope.file;
         let Some(info) = builtins::lookup(&name.text) else {
-            let help = suggest(&name.text, builtins::BUILTINS.iter().map(|b| b.name));
-            self.error(
+            let fix = Suggestion::closest(name.span, &name.text, builtins::BUILTINS.iter().map(|b| b.name));
+            let help = fix.as_ref().map(Suggestion::help);
+            let d = self.error(
                 file,
                 "check::unknown-builtin",
                 format!("unknown function `{}`", name.text),
                 name.span,
                 "not a builtin",
-            )
-            .help = help.or_else(|| {
+            );
+            d.suggestion = fix.map(Box::new);
+            d.help = help.or_else(|| {
                 Some(format!(
                     "the functions are: {}",
                     builtins::BUILTINS.iter().map(|b| b.name).collect::<Vec<_>>().join(", ")

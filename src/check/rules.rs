@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::ast::{self, BinOp, Clause, Expr, ExprKind, Item, TemplatePart as AstPart};
-use crate::diagnostic::{suggest, SourceFile};
+use crate::diagnostic::{SourceFile, Suggestion};
 use crate::program::*;
 
 use super::*;
@@ -108,16 +108,19 @@ impl Checker {
                         }
                     }
                     None => {
-                        let help = suggest(&full, ids.keys().map(String::as_str));
-                        self.error(
+                        let fix = Suggestion::closest(name.span, &full, ids.keys().map(String::as_str));
+                        let d = self.error(
                             &file,
                             "check::unknown-rule",
                             format!("unknown rule `{full}`"),
                             name.span,
                             "no such rule",
-                        )
-                        .help = help
-                            .or_else(|| Some("name a rule as `rule` in the same protocol or `protocol.rule`".into()));
+                        );
+                        d.help = Some(fix.as_ref().map_or_else(
+                            || "name a rule as `rule` in the same protocol or `protocol.rule`".into(),
+                            Suggestion::help,
+                        ));
+                        d.suggestion = fix.map(Box::new);
                     }
                 }
             }
@@ -262,16 +265,17 @@ impl Checker {
             return Some(*v);
         }
         let names: Vec<&str> = table.iter().map(|(n, _)| *n).collect();
-        let help =
-            suggest(&n.text, names.iter().copied()).unwrap_or_else(|| format!("use one of: {}", names.join(", ")));
-        self.error(
+        let fix = Suggestion::closest(n.span, &n.text, names.iter().copied());
+        let help = fix.as_ref().map_or_else(|| format!("use one of: {}", names.join(", ")), Suggestion::help);
+        let d = self.error(
             file,
             "check::bad-clause-value",
             format!("`{}` is not a {what}", n.text),
             n.span,
             &format!("unknown {what}"),
-        )
-        .help = Some(help);
+        );
+        d.help = Some(help);
+        d.suggestion = fix.map(Box::new);
         None
     }
 
