@@ -16,6 +16,7 @@ pub mod lint;
 pub mod parser;
 pub mod program;
 pub mod protocol_test;
+pub mod reference;
 pub mod render;
 pub mod state;
 pub mod units;

@@ -87,6 +87,13 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// The state file's field reference, from the fact declarations (the
+    /// prelude and your own `facts` blocks), as Markdown. `docs/state.md` is
+    /// this output for the shipped prelude.
+    Facts {
+        #[command(flatten)]
+        protocols: ProtocolArgs,
+    },
     /// Run protocol test cases: a state, and the rules that must fire, must
     /// not fire or must be unknown. Exit 0 all pass, 1 a case failed, 2
     /// could not run.
@@ -133,6 +140,13 @@ fn main() -> ExitCode {
         Command::Lint { paths, format } => lint_command(paths, format),
         Command::Test { paths, protocols } => test_command(paths, &protocols),
         Command::Fmt { paths, check } => fmt_command(paths, check),
+        Command::Facts { protocols } => match load_program(&protocols) {
+            Ok(program) => {
+                let _ = std::io::stdout().lock().write_all(recoup::reference::state_reference(&program).as_bytes());
+                0
+            }
+            Err(code) => code,
+        },
     };
     ExitCode::from(code)
 }
