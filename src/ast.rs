@@ -208,6 +208,8 @@ pub enum ExprKind {
         text: String,
     },
     Bool(bool),
+    /// Text in double quotes, escapes resolved: chosen by `if` for advice.
+    Text(String),
     /// A fact, a define, or (where an enum is expected) an enum value.
     Path(String),
     List(Vec<Expr>),

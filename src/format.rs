@@ -418,6 +418,7 @@ fn expr(e: &Expr, min: u8) -> String {
         ExprKind::Number(n) => format!("{n}"),
         ExprKind::Quantity { text, .. } => text.clone(),
         ExprKind::Bool(b) => b.to_string(),
+        ExprKind::Text(t) => quote(t),
         ExprKind::Path(p) => p.clone(),
         ExprKind::List(items) => format!("[{}]", items.iter().map(|i| expr(i, SUM)).collect::<Vec<_>>().join(", ")),
         ExprKind::Neg(a) => format!("-{}", expr(a, if matches!(a.kind, ExprKind::Neg(_)) { NEG } else { ATOM })),

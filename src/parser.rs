@@ -112,7 +112,9 @@ fn too_deep(file: &Arc<SourceFile>, items: &[Item]) -> Option<Diagnostic> {
 /// on the large-stack thread of `engine::compile`.
 fn depth(e: &Expr) -> usize {
     let children: Vec<&Expr> = match &e.kind {
-        ExprKind::Number(_) | ExprKind::Quantity { .. } | ExprKind::Bool(_) | ExprKind::Path(_) => Vec::new(),
+        ExprKind::Number(_) | ExprKind::Quantity { .. } | ExprKind::Bool(_) | ExprKind::Text(_) | ExprKind::Path(_) => {
+            Vec::new()
+        }
         ExprKind::List(items) => items.iter().collect(),
         ExprKind::Neg(a) | ExprKind::Not(a) => vec![a],
         ExprKind::Binary { lhs, rhs, .. } => vec![lhs, rhs],
@@ -290,7 +292,7 @@ fn rule_name(r: Rule) -> &'static str {
         Rule::boolean | Rule::kw_true | Rule::kw_false => "`true` or `false`",
         Rule::path | Rule::ident | Rule::ident_char => "a name",
         Rule::keyword => "a keyword",
-        Rule::string => "text in double quotes",
+        Rule::string | Rule::text => "text in double quotes",
         Rule::text_chunk => "text",
         Rule::escape => "an escape (`\\\"`, `\\\\`, `\\{`, `\\}`, `\\n`)",
         Rule::interp => "`{expression}`",
@@ -753,6 +755,7 @@ impl Builder<'_> {
                 }
             },
             Rule::boolean => Expr { kind: ExprKind::Bool(pair.as_str() == "true"), span },
+            Rule::text => Expr { kind: ExprKind::Text(plain_string(pair)), span },
             Rule::path => Expr { kind: ExprKind::Path(pair.as_str().to_string()), span },
             Rule::list => Expr { kind: ExprKind::List(pair.into_inner().map(|p| self.expr(p)).collect()), span },
             Rule::call => {

@@ -277,6 +277,7 @@ impl Checker {
     pub(super) fn constant(&mut self, file: &Arc<SourceFile>, e: &Expr, ty: &Ty, path: &str) -> Option<Value> {
         let value = match (&e.kind, ty) {
             (ExprKind::Bool(b), Ty::Bool) => Some(Value::Bool(*b)),
+            (ExprKind::Text(t), Ty::Text) => Some(Value::Text(t.as_str().into())),
             (ExprKind::Number(n), Ty::Num(d)) if d.is_none() => Some(Value::Num(*n)),
             (ExprKind::Quantity { value, dim, .. }, Ty::Num(d)) if dim == d => Some(Value::Num(*value)),
             (ExprKind::Path(p), Ty::Enum(i)) => self.enum_value(*i, p).map(Value::Enum),

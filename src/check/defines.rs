@@ -145,7 +145,7 @@ impl Checker {
 pub(super) fn paths(e: &Expr, out: &mut Vec<String>) {
     match &e.kind {
         ExprKind::Path(p) => out.push(p.clone()),
-        ExprKind::Number(_) | ExprKind::Quantity { .. } | ExprKind::Bool(_) => {}
+        ExprKind::Number(_) | ExprKind::Quantity { .. } | ExprKind::Bool(_) | ExprKind::Text(_) => {}
         ExprKind::List(items) => items.iter().for_each(|i| paths(i, out)),
         ExprKind::Neg(a) | ExprKind::Not(a) => paths(a, out),
         ExprKind::Binary { lhs, rhs, .. } => {

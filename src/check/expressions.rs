@@ -20,6 +20,7 @@ impl Checker {
             ExprKind::Number(n) => Some((Node::Const(Value::Num(*n)), Ty::Num(Dim::NONE))),
             ExprKind::Quantity { value, dim, .. } => Some((Node::Const(Value::Num(*value)), Ty::Num(*dim))),
             ExprKind::Bool(b) => Some((Node::Const(Value::Bool(*b)), Ty::Bool)),
+            ExprKind::Text(t) => Some((Node::Const(Value::Text(t.as_str().into())), Ty::Text)),
             ExprKind::Path(p) => self.path(p, e.span, scope, hint),
             ExprKind::List(_) => {
                 self.error(
