@@ -299,7 +299,12 @@ impl Checker {
             _ => None,
         };
         let subject = subject_expr
-            .filter(|s| !matches!(s.kind, ExprKind::Number(_) | ExprKind::Quantity { .. } | ExprKind::Bool(_) | ExprKind::Text(_)))
+            .filter(|s| {
+                !matches!(
+                    s.kind,
+                    ExprKind::Number(_) | ExprKind::Quantity { .. } | ExprKind::Bool(_) | ExprKind::Text(_)
+                )
+            })
             .and_then(|s| {
                 let (node, ty) = self.expr(s, scope, None)?;
                 Some(Subject { text: source_text(scope.file, s.span), node, ty })

@@ -1,0 +1,60 @@
+//! The shipped protocols read against the recovery guide: the words a
+//! protocol test cannot see (which foods, which date, which signs), checked
+//! in the advice the athlete reads.
+
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
+use recoup::diagnostic::SourceFile;
+use recoup::engine::{self, Selection};
+use recoup::render::Recommendation;
+
+/// The recommendations for a state, with the shipped protocols.
+fn advise(state: &str) -> Vec<Recommendation> {
+    let program = engine::load(&Selection { no_builtin: false, paths: Vec::new() })
+        .unwrap_or_else(|e| panic!("{}", e.iter().map(|d| d.render_plain()).collect::<String>()));
+    let file = SourceFile::new("state.yaml", state);
+    let st = recoup::state::load(&program, &file, recoup::state::NowSource::default())
+        .unwrap_or_else(|e| panic!("{}", e.iter().map(|d| d.render_plain()).collect::<String>()));
+    let outcome = recoup::eval::evaluate(&program, &st.facts);
+    recoup::render::report(&program, &outcome, None).recommendations
+}
+
+/// The advice of one rule, which must have been recommended.
+fn advice_of(recs: &[Recommendation], rule: &str) -> String {
+    recs.iter()
+        .find(|r| r.rule == rule)
+        .map(|r| format!("{} | {}", r.advice, r.because.clone().unwrap_or_default()))
+        .unwrap_or_else(|| panic!("{rule} not recommended; got {:?}", recs.iter().map(|r| &r.rule).collect::<Vec<_>>()))
+}
+
+const INTERVALS_JUST_DONE: &str = "now: 2026-12-02T19:55:00+01:00\n\
+     last_session: { kind: intervals, ended_at: 2026-12-02T19:45:00+01:00 }\n";
+
+#[test]
+fn refuel_foods_follow_the_diet() {
+    let with_diet = |diet: &str| {
+        advice_of(&advise(&format!("{INTERVALS_JUST_DONE}athlete: {{ diet: {diet} }}\n")), "nutrition.refuel_window")
+    };
+    let omnivore = with_diet("omnivore");
+    assert!(omnivore.contains("chocolate milk") && omnivore.contains("chicken"), "{omnivore}");
+    let vegetarian = with_diet("vegetarian");
+    assert!(!vegetarian.contains("chicken") && vegetarian.contains("eggs or tofu"), "{vegetarian}");
+    let plant = with_diet("plant_based");
+    for animal in ["milk,", "chocolate milk", "Greek yogurt", "chicken", "honey", "eggs"] {
+        assert!(!plant.contains(animal), "plant-based advice offers {animal}: {plant}");
+    }
+    assert!(plant.contains("soy"), "{plant}");
+    // Unknown diet: the guide's own list.
+    assert_eq!(advice_of(&advise(INTERVALS_JUST_DONE), "nutrition.refuel_window"), omnivore);
+}
+
+#[test]
+fn refuel_says_aim_for_30_at_the_latest_60() {
+    let early = advice_of(&advise(INTERVALS_JUST_DONE), "nutrition.refuel_window");
+    assert!(early.starts_with("Eat within the next 20 min if you can, and at the latest within the hour"), "{early}");
+    let late = advise(
+        "now: 2026-12-02T20:25:00+01:00\nlast_session: { kind: intervals, ended_at: 2026-12-02T19:45:00+01:00 }\n",
+    );
+    let late = advice_of(&late, "nutrition.refuel_window_late");
+    assert!(late.starts_with("Eat now, within the next 20 min at the latest"), "{late}");
+}
