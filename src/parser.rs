@@ -499,9 +499,21 @@ impl Builder<'_> {
                 TypeExpr::Enum { values, labels, span }
             }
             _ => {
-                let mut parts = inner.into_inner();
-                let type_name = parts.next().map(name).unwrap_or(Name { text: String::new(), span });
-                TypeExpr::Named { name: type_name, or_never: parts.next().is_some() }
+                let mut or_never = false;
+                let mut type_name: Option<Name> = None;
+                for part in inner.into_inner() {
+                    match (part.as_rule(), &mut type_name) {
+                        (Rule::ident, Some(first)) => {
+                            // `volume/hours`: one name spanning the ratio.
+                            let second = name(part);
+                            first.text = format!("{}/{}", first.text, second.text);
+                            first.span = Span::new(first.span.start, second.span.end);
+                        }
+                        (Rule::ident, None) => type_name = Some(name(part)),
+                        _ => or_never = true,
+                    }
+                }
+                TypeExpr::Named { name: type_name.unwrap_or(Name { text: String::new(), span }), or_never }
             }
         }
     }

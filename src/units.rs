@@ -17,6 +17,13 @@ pub struct Dim {
     pub heart_rate: i8,
     pub hrv: i8,
     pub temperature: i8,
+    /// A share of a whole, written `70%`: dimensionless, yet not a plain
+    /// number, so `humidity > 70` (7000 %) is caught by the checker.
+    pub percent: bool,
+    /// A temperature reading, a point on the scale, as opposed to a
+    /// difference between two readings. Readings are affine: °F readings
+    /// convert with an offset, differences without one.
+    pub reading: bool,
 }
 
 #[rustfmt::skip]
@@ -48,7 +55,11 @@ impl Dim {
     pub const VOLUME: Dim = Dim::from_exponents([0, 0, 0, 1, 0, 0, 0]);
     pub const HEART_RATE: Dim = Dim::from_exponents([0, 0, 0, 0, 1, 0, 0]);
     pub const HRV: Dim = Dim::from_exponents([0, 0, 0, 0, 0, 1, 0]);
-    pub const TEMPERATURE: Dim = Dim::from_exponents([0, 0, 0, 0, 0, 0, 1]);
+    /// A temperature reading (`16C`, a fact of kind `temperature`).
+    pub const TEMPERATURE: Dim = Dim { reading: true, ..Dim::TEMPERATURE_DIFFERENCE };
+    /// The difference of two readings: what `a - b` of two temperatures is.
+    pub const TEMPERATURE_DIFFERENCE: Dim = Dim::from_exponents([0, 0, 0, 0, 0, 0, 1]);
+    pub const PERCENT: Dim = Dim { percent: true, ..Dim::NONE };
     pub const PACE: Dim = Dim::from_exponents([1, -1, 0, 0, 0, 0, 0]);
 
     fn exponents(self) -> [i8; 7] {
@@ -57,27 +68,33 @@ impl Dim {
 
     const fn from_exponents(e: [i8; 7]) -> Dim {
         let [time, length, mass, volume, heart_rate, hrv, temperature] = e;
-        Dim { time, length, mass, volume, heart_rate, hrv, temperature }
+        Dim { time, length, mass, volume, heart_rate, hrv, temperature, percent: false, reading: false }
     }
 
-    fn combine(self, other: Dim, op: fn(i8, i8) -> i8) -> Dim {
+    /// Exponents combined; a product or ratio involving a temperature is a
+    /// difference (°C/h is a rate of change), and a percent survives only as
+    /// a percent of a plain number (`70% * max_hr` is a heart rate, `2 * 10%`
+    /// a percent, `50% / 25%` the plain number 2).
+    fn combine(self, other: Dim, op: fn(i8, i8) -> i8, percent: bool) -> Dim {
         let mut out = self.exponents();
         for (o, b) in out.iter_mut().zip(other.exponents()) {
             *o = op(*o, b);
         }
-        Dim::from_exponents(out)
+        let mut dim = Dim::from_exponents(out);
+        dim.percent = percent && dim == Dim::NONE;
+        dim
     }
 
     // The API is fixed by other modules; implementing `Mul`/`Div` as well
     // would add nothing they use.
     #[allow(clippy::should_implement_trait)]
     pub fn mul(self, other: Dim) -> Dim {
-        self.combine(other, i8::saturating_add)
+        self.combine(other, i8::saturating_add, self.percent || other.percent)
     }
 
     #[allow(clippy::should_implement_trait)]
     pub fn div(self, other: Dim) -> Dim {
-        self.combine(other, i8::saturating_sub)
+        self.combine(other, i8::saturating_sub, self.percent && !other.percent)
     }
 
     pub fn is_none(self) -> bool {
@@ -86,8 +103,11 @@ impl Dim {
 
     /// Human name for messages, e.g. "duration" or "volume per mass (L/kg)".
     pub fn describe(self) -> String {
-        if self == Dim::PACE {
-            return "pace".into();
+        match self {
+            Dim::PACE => return "pace".into(),
+            Dim::PERCENT => return "percent".into(),
+            Dim::TEMPERATURE_DIFFERENCE => return "temperature difference".into(),
+            _ => {}
         }
         if self.is_none() {
             return "number".into();
@@ -138,6 +158,9 @@ fn canonical_symbol(dim: Dim) -> String {
 
 /// Canonical unit as a static string where one exists (bases and simple ratios).
 fn static_symbol(dim: Dim) -> Option<&'static str> {
+    if dim == Dim::PERCENT {
+        return Some("%");
+    }
     let e = dim.exponents();
     let find = |v: i8| e.iter().position(|&x| x == v);
     let nonzero = e.iter().filter(|&&x| x != 0).count();
@@ -175,6 +198,13 @@ impl Unit {
     pub fn from_canonical(self, canonical: f64) -> f64 {
         (canonical - self.offset) / self.scale
     }
+
+    /// The unit of a difference of two values in this unit: the same scale
+    /// without the offset (a 10 °F difference is 5.6 °C, not -12.2 °C).
+    pub fn as_difference(self) -> Unit {
+        let dim = if self.dim == Dim::TEMPERATURE { Dim::TEMPERATURE_DIFFERENCE } else { self.dim };
+        Unit::new(dim, self.scale, 0.0)
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
@@ -192,6 +222,8 @@ const KILOMETRE: Unit = Unit::new(Dim::LENGTH, 1000.0, 0.0);
 const MILE_M: f64 = 1609.344;
 const POUND_KG: f64 = 0.453_592_37;
 const US_FL_OZ_L: f64 = 0.029_573_529_562_5;
+const GRAM: Unit = Unit::new(Dim::MASS, 0.001, 0.0);
+const MILLILITRE: Unit = Unit::new(Dim::VOLUME, 0.001, 0.0);
 
 // `m` is missing on purpose: it is minutes or metres depending on context.
 #[rustfmt::skip]
@@ -205,18 +237,20 @@ const UNIT_TABLE: &[(&[&str], Unit)] = &[
     (&["metre", "metres", "meter", "meters"], METRE),
     (&["mi", "mile", "miles"], Unit::new(Dim::LENGTH, MILE_M, 0.0)),
     (&["kg"], Unit::canonical(Dim::MASS)),
-    (&["g"], Unit::new(Dim::MASS, 0.001, 0.0)),
+    (&["g", "gram", "grams"], GRAM),
+    (&["mg"], Unit::new(Dim::MASS, 0.000_001, 0.0)),
     (&["lb", "lbs"], Unit::new(Dim::MASS, POUND_KG, 0.0)),
     (&["L"], Unit::canonical(Dim::VOLUME)),
-    (&["mL"], Unit::new(Dim::VOLUME, 0.001, 0.0)),
+    (&["mL"], MILLILITRE),
     (&["bpm"], Unit::canonical(Dim::HEART_RATE)),
     (&["ms"], Unit::canonical(Dim::HRV)),
     (&["°C", "C", "℃"], Unit::canonical(Dim::TEMPERATURE)),
     (&["°F", "F", "℉"], Unit::new(Dim::TEMPERATURE, 5.0 / 9.0, -160.0 / 9.0)),
-    (&["%"], Unit::new(Dim::NONE, 0.01, 0.0)),
+    (&["%"], Unit::new(Dim::PERCENT, 0.01, 0.0)),
 ];
 
-const KNOWN_UNITS: &str = "s, min, h, d, w, m, km, mi, kg, g, lb, L, ml, bpm, ms, °C, °F, %";
+const KNOWN_UNITS: &str =
+    "s, min, h, d, w, m, km, mi, kg, g, mg, lb, L, ml, bpm, ms, °C, °F, %, and ratios of them such as `ml/h`";
 
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum UnitError {
@@ -234,8 +268,6 @@ pub enum UnitError {
     BadClock { text: String },
     #[error("`{text}` is not a finite number")]
     NonFinite { text: String },
-    #[error("`{unit}` cannot be part of a compound unit")]
-    OffsetInCompound { unit: String },
     #[error("`{text}` adds temperatures together")]
     CannotCombine { text: String },
 }
@@ -250,13 +282,14 @@ fn unit_examples(dim: Dim) -> Option<&'static str> {
     Some(match dim {
         Dim::TIME => "`s`, `min`, `h`, `d` or `w`",
         Dim::LENGTH => "`m`, `km` or `mi`",
-        Dim::MASS => "`kg`, `g` or `lb`",
+        Dim::MASS => "`kg`, `g`, `mg` or `lb`",
         Dim::VOLUME => "`L` or `ml`",
         Dim::HEART_RATE => "`bpm`",
         Dim::HRV => "`ms`",
-        Dim::TEMPERATURE => "`°C` or `°F`",
+        Dim::TEMPERATURE | Dim::TEMPERATURE_DIFFERENCE => "`°C` or `°F`",
         Dim::PACE => "minutes:seconds, e.g. `5:15/km` or `8:27/mi`",
-        Dim::NONE => "a plain number or `%`",
+        Dim::NONE => "a plain number",
+        Dim::PERCENT => "`%`, e.g. `70%`",
         _ => return None,
     })
 }
@@ -288,7 +321,7 @@ impl UnitError {
             }
             UnitError::BadClock { .. } => "write minutes:seconds with two-digit seconds, e.g. `5:15/km`".into(),
             UnitError::NonFinite { .. } => "write an ordinary number such as `7.5`".into(),
-            UnitError::OffsetInCompound { .. } | UnitError::CannotCombine { .. } => {
+            UnitError::CannotCombine { .. } => {
                 "write a single temperature such as `16C`".into()
             }
         })
@@ -336,11 +369,8 @@ pub fn unit(symbol: &str, expected: Option<Dim>) -> Result<Unit, UnitError> {
     let first = simple_unit(n, None)?;
     let den = simple_unit(d, expected.map(|e| first.dim.div(e)))?;
     let num = simple_unit(n, expected.map(|e| e.mul(den.dim)))?;
-    for (side, u) in [(n, num), (d, den)] {
-        if u.offset != 0.0 {
-            return Err(UnitError::OffsetInCompound { unit: side.into() });
-        }
-    }
+    // Inside a ratio a temperature is a change (`°F/h`), so its scale
+    // applies and its offset does not; `Dim::div` makes it a difference.
     Ok(Unit::new(num.dim.div(den.dim), num.scale / den.scale, 0.0))
 }
 
@@ -451,7 +481,10 @@ fn parse_inner(text: &str, expected: Option<Dim>, default_unit: Option<Unit>) ->
         } else {
             // After an hour part, `m` is minutes ("1h30m").
             let hint = expected.or(prev_time.then_some(Dim::TIME));
-            let u = unit(&part.unit, hint)?;
+            let mut u = unit(&part.unit, hint)?;
+            if expected == Some(Dim::TEMPERATURE_DIFFERENCE) && u.dim == Dim::TEMPERATURE {
+                u = u.as_difference();
+            }
             match dim {
                 Some(d) if d != u.dim => {
                     return Err(UnitError::WrongDimension { expected: d, found: u.dim, unit: part.unit.clone() })
@@ -492,12 +525,26 @@ pub fn parse_literal(text: &str) -> Result<(f64, Dim), UnitError> {
 
 #[rustfmt::skip]
 pub const KIND_NAMES: &[&str] = &[
-    "duration", "hours", "days", "mass", "distance", "heart_rate", "hrv", "temperature", "pace",
-    "volume", "percent", "number",
+    "duration", "hours", "days", "mass", "distance", "heart_rate", "hrv", "temperature",
+    "temperature_difference", "pace", "volume", "percent", "number",
 ];
 
-/// The default unit of a named quantity kind used by fact declarations.
+/// The default unit of a quantity kind used by fact declarations: a named
+/// kind, or a rate `a/b` of two kinds or unit symbols (`volume/hours` is read
+/// in L/h, `mg/h` in mg/h).
 pub fn kind(name: &str) -> Option<Unit> {
+    if let Some((num, den)) = name.split_once('/') {
+        let side = |s: &str, expected: Option<Dim>| {
+            named_kind(s.trim()).or_else(|| unit(s.trim(), expected).ok()).map(Unit::as_difference)
+        };
+        let den = side(den, None)?;
+        let num = side(num, None)?;
+        return (!den.dim.is_none()).then(|| Unit::new(num.dim.div(den.dim), num.scale / den.scale, 0.0));
+    }
+    named_kind(name)
+}
+
+fn named_kind(name: &str) -> Option<Unit> {
     Some(match name {
         "duration" => MINUTE,
         "hours" => HOUR,
@@ -507,9 +554,10 @@ pub fn kind(name: &str) -> Option<Unit> {
         "heart_rate" => Unit::canonical(Dim::HEART_RATE),
         "hrv" => Unit::canonical(Dim::HRV),
         "temperature" => Unit::canonical(Dim::TEMPERATURE),
+        "temperature_difference" => Unit::canonical(Dim::TEMPERATURE_DIFFERENCE),
         "pace" => Unit::new(Dim::PACE, 60.0 / 1000.0, 0.0),
         "volume" => Unit::canonical(Dim::VOLUME),
-        "percent" => Unit::new(Dim::NONE, 0.01, 0.0),
+        "percent" => Unit::new(Dim::PERCENT, 0.01, 0.0),
         "number" => Unit::canonical(Dim::NONE),
         _ => return None,
     })
@@ -572,22 +620,65 @@ pub fn format_parts(value: f64, dim: Dim, system: UnitSystem) -> (String, &'stat
     let metric = system == UnitSystem::Metric;
     match dim {
         Dim::NONE => (trim_num(value, 2), ""),
+        Dim::PERCENT => (trim_num(value * 100.0, 1), "%"),
         Dim::TIME => time_parts(value),
         Dim::LENGTH if metric && value.abs().round() < 1000.0 => (trim_num(value, 0), "m"),
         Dim::LENGTH if metric => (one_decimal_below_ten(value / 1000.0), "km"),
         Dim::LENGTH => (one_decimal_below_ten(value / MILE_M), "mi"),
+        // DECISION: small masses (food, sodium, caffeine) read in g and mg in
+        // both systems, as nutrition labels in imperial countries print them;
+        // body weight reads in kg or lb.
+        Dim::MASS if value.abs() < POUND_KG || (metric && value.abs() < 1.0) => small_mass(value, false),
         Dim::MASS if metric => (trim_num(value, 1), "kg"),
         Dim::MASS => (trim_num(value / POUND_KG, 1), "lb"),
+        Dim::VOLUME if metric && value.abs() < 1.0 => (trim_num(value * 1000.0, 0), "ml"),
         Dim::VOLUME if metric => (trim_num(value, 1), "L"),
         Dim::VOLUME => (trim_num(value / US_FL_OZ_L, 0), "fl oz"),
         Dim::HEART_RATE => (trim_num(value, 0), "bpm"),
         Dim::HRV => (trim_num(value, 0), "ms"),
         Dim::TEMPERATURE if metric => (trim_num(value, 0), "°C"),
         Dim::TEMPERATURE => (trim_num(value * 9.0 / 5.0 + 32.0, 0), "°F"),
+        Dim::TEMPERATURE_DIFFERENCE if metric => (trim_num(value, 1), "°C"),
+        Dim::TEMPERATURE_DIFFERENCE => (trim_num(value * 9.0 / 5.0, 1), "°F"),
         Dim::PACE if metric => pace_parts(value, 1000.0, "/km"),
         Dim::PACE => pace_parts(value, MILE_M, "/mi"),
-        _ => (trim_num(value, 2), static_symbol(dim).unwrap_or("")),
+        _ => rate_parts(value, dim, metric).unwrap_or_else(|| (trim_num(value, 2), static_symbol(dim).unwrap_or(""))),
     }
+}
+
+/// A mass under a kilogram in g or mg (per hour for a rate).
+fn small_mass(kg: f64, per_hour: bool) -> (String, &'static str) {
+    let grams = kg * 1000.0;
+    let (g, mg) = if per_hour { ("g/h", "mg/h") } else { ("g", "mg") };
+    if grams.abs() < 1.0 {
+        (trim_num(grams * 1000.0, 0), mg)
+    } else {
+        (one_decimal_below_ten(grams), g)
+    }
+}
+
+/// Rates over time as a person writes them: intake and sweat per hour
+/// (ml/h, L/h, fl oz/h, mg/h, g/h), speed per hour, and slow trends (HRV,
+/// heart rate, body weight) per day.
+fn rate_parts(per_second: f64, dim: Dim, metric: bool) -> Option<(String, &'static str)> {
+    const HOUR: f64 = 3600.0;
+    let per_hour = per_second * HOUR;
+    let per_day = per_second * 86_400.0;
+    let base = dim.mul(Dim::TIME);
+    Some(match base {
+        Dim::VOLUME if !metric => (one_decimal_below_ten(per_hour / US_FL_OZ_L), "fl oz/h"),
+        Dim::VOLUME if per_hour.abs() < 1.0 => (trim_num(per_hour * 1000.0, 0), "ml/h"),
+        Dim::VOLUME => (one_decimal_below_ten(per_hour), "L/h"),
+        Dim::MASS if per_hour.abs() < 1.0 => small_mass(per_hour, true),
+        Dim::MASS => (trim_num(per_hour, 2), "kg/h"),
+        Dim::LENGTH if metric => (one_decimal_below_ten(per_hour / 1000.0), "km/h"),
+        Dim::LENGTH => (one_decimal_below_ten(per_hour / MILE_M), "mph"),
+        Dim::HRV => (trim_num(per_day, 1), "ms/d"),
+        Dim::HEART_RATE => (trim_num(per_day, 1), "bpm/d"),
+        Dim::TEMPERATURE_DIFFERENCE if metric => (trim_num(per_hour, 1), "°C/h"),
+        Dim::TEMPERATURE_DIFFERENCE => (trim_num(per_hour * 9.0 / 5.0, 1), "°F/h"),
+        _ => return None,
+    })
 }
 
 /// Display a canonical value of dimension `dim` for a coach, e.g. "7 h 30 min",
@@ -603,8 +694,12 @@ pub fn examples(dim: Dim) -> (&'static str, &'static str) {
         d if d == Dim::HEART_RATE => ("`4 bpm`", "`48` or `\"48 bpm\"`"),
         d if d == Dim::HRV => ("`60 ms`", "`64` or `\"64 ms\"`"),
         d if d == Dim::TEMPERATURE => ("`16C`", "`18` or `\"64F\"`"),
+        d if d == Dim::TEMPERATURE_DIFFERENCE => ("`5C` (a difference)", "`5` or `\"9F\"`"),
+        d if d == Dim::PERCENT => ("`70%`", "`70` or `\"70%\"`"),
         d if d == Dim::PACE => ("`5:15/km`", "`\"5:15/km\"`"),
         d if d == Dim::VOLUME => ("`1.5 L`", "`1.5` or `\"500 ml\"`"),
+        d if d == Dim::VOLUME.div(Dim::TIME) => ("`800 ml/h`", "`0.8` or `\"800 ml/h\"`"),
+        d if d == Dim::MASS.div(Dim::TIME) => ("`500 mg/h`", "`\"500 mg/h\"`"),
         _ => ("a number with the same unit", "`3`"),
     }
 }
@@ -621,10 +716,12 @@ pub fn format_quantity(value: f64, dim: Dim, system: UnitSystem) -> String {
         return if mins == 0.0 { format!("{sign}{hours:.0} h") } else { format!("{sign}{hours:.0} h {mins:.0} min") };
     }
     let (number, unit) = format_parts(value, dim, system);
-    match static_symbol(dim) {
-        _ if dim == Dim::PACE || dim.is_none() => format!("{number}{unit}"),
-        None => format!("{number} {}", canonical_symbol(dim)),
-        Some(_) => format!("{number} {unit}"),
+    if dim == Dim::PACE || dim.is_none() {
+        format!("{number}{unit}")
+    } else if unit.is_empty() {
+        format!("{number} {}", canonical_symbol(dim))
+    } else {
+        format!("{number} {unit}")
     }
 }
 

@@ -88,8 +88,18 @@ impl Checker {
                     .map(|s| s.to_string())
                     .chain(self.enum_names.keys().cloned())
                     .collect();
-                let fix = Suggestion::closest(name.span, n, names.iter().map(String::as_str));
-                let help = fix.as_ref().map(Suggestion::help);
+                // A rate's parts are not names to correct one by one.
+                let fix = if n.contains('/') {
+                    None
+                } else {
+                    Suggestion::closest(name.span, n, names.iter().map(String::as_str))
+                };
+                let help = match &fix {
+                    _ if n.contains('/') => Some(
+                        "a rate is a ratio of two kinds or units of measure, e.g. `volume/hours`, `ml/h` or `mg/h`".into(),
+                    ),
+                    fix => fix.as_ref().map(Suggestion::help),
+                };
                 let d = self.error(file, "check::unknown-type", format!("unknown type `{n}`"), name.span, "not a type");
                 d.suggestion = fix.map(Box::new);
                 d.help = help.or(Some(format!(

@@ -18,6 +18,16 @@ impl Checker {
         let file = scope.file;
         match &e.kind {
             ExprKind::Number(n) => Some((Node::Const(Value::Num(*n)), Ty::Num(Dim::NONE))),
+            // A temperature literal where a difference is expected (compared
+            // with `a - b`, added to a reading) is a difference: `9F` is then
+            // 5 °C, not -12.8 °C.
+            ExprKind::Quantity { dim, text, .. }
+                if *dim == Dim::TEMPERATURE && hint == Some(&Ty::Num(Dim::TEMPERATURE_DIFFERENCE)) =>
+            {
+                let unit = units::Unit::canonical(Dim::TEMPERATURE_DIFFERENCE);
+                let value = units::parse_quantity(text, Dim::TEMPERATURE_DIFFERENCE, unit).ok()?;
+                Some((Node::Const(Value::Num(value)), Ty::Num(Dim::TEMPERATURE_DIFFERENCE)))
+            }
             ExprKind::Quantity { value, dim, .. } => Some((Node::Const(Value::Num(*value)), Ty::Num(*dim))),
             ExprKind::Bool(b) => Some((Node::Const(Value::Bool(*b)), Ty::Bool)),
             ExprKind::Text(t) => Some((Node::Const(Value::Text(t.as_str().into())), Ty::Text)),
@@ -228,8 +238,26 @@ impl Checker {
                 &format!("this is {}", describe_num(*db)),
             );
             d.labels.push((a_span, format!("this is {}", describe_num(*da))));
-            if db.is_none() {
+            let number_text = |span: Span| {
+                let text = source_text(file, span);
+                text.parse::<f64>().is_ok().then_some(text)
+            };
+            if let Some((n, span)) = [(*da, *db, b_span), (*db, *da, a_span)]
+                .into_iter()
+                .find(|(p, n, _)| *p == Dim::PERCENT && n.is_none())
+                .and_then(|(_, _, span)| number_text(span).map(|n| (n, span)))
+            {
+                // `humidity > 70` would mean 7000 %.
+                let fix = Suggestion { span, replacement: format!("{n}%") };
+                d.help = Some(fix.help());
+                d.suggestion = Some(Box::new(fix));
+            } else if db.is_none() {
                 d.help = Some(format!("give the number a unit of {}, e.g. {}", da.describe(), units::examples(*da).0));
+            } else if da.is_none() && !db.is_none() {
+                d.help = Some(format!("give the number a unit of {}, e.g. {}", db.describe(), units::examples(*db).0));
+            }
+            if d.help.is_none() && [da, db].iter().any(|x| **x == Dim::TEMPERATURE_DIFFERENCE) {
+                d.help = Some("`a - b` of two temperatures is a difference; compare it with a difference such as `5C`, or compare the readings themselves".into());
             }
             return None;
         }
@@ -259,8 +287,20 @@ impl Checker {
             let (a, b) = (Box::new(a?), Box::new(b?));
             return Some((if op == BinOp::And { Node::And(a, b) } else { Node::Or(a, b) }, Ty::Bool));
         }
-        let (l, lt) = self.expr(lhs, scope, None)?;
-        let (r, rt) = self.expr(rhs, scope, Some(&lt))?;
+        // A literal on the left takes its meaning from the right (`5C <
+        // a - b`); otherwise the right side from the left. Added to a
+        // temperature reading, a temperature literal is a difference.
+        let literal = |e: &Expr| matches!(e.kind, ExprKind::Quantity { .. } | ExprKind::Number(_));
+        let ((l, lt), (r, rt)) = if literal(lhs) && !literal(rhs) {
+            let (r, rt) = self.expr(rhs, scope, None)?;
+            let hint = if op == BinOp::Add && rt == Ty::Num(Dim::TEMPERATURE) { difference() } else { rt.clone() };
+            (self.expr(lhs, scope, Some(&hint))?, (r, rt))
+        } else {
+            let (l, lt) = self.expr(lhs, scope, None)?;
+            let hint = if op == BinOp::Add && lt == Ty::Num(Dim::TEMPERATURE) { difference() } else { lt.clone() };
+            let right = self.expr(rhs, scope, Some(&hint))?;
+            ((l, lt), right)
+        };
         if op.is_comparison() {
             self.same_type(file, &lt, lhs.span, &rt, rhs.span)?;
             let ordered = matches!(lt, Ty::Num(_) | Ty::Date | Ty::Instant);
@@ -297,7 +337,30 @@ impl Checker {
                 d.help = Some("give the number a unit, e.g. `30min`".into());
             }
         };
+        let reading = Dim::TEMPERATURE;
+        let change = Dim::TEMPERATURE_DIFFERENCE;
         let (arith, ty) = match (op, &lt, &rt) {
+            // Temperatures are affine: readings subtract to a difference, a
+            // difference moves a reading, and two readings never add.
+            (BinOp::Sub, Ty::Num(a), Ty::Num(b)) if *a == reading && *b == reading => (ArithOp::Sub, Ty::Num(change)),
+            (BinOp::Add, Ty::Num(a), Ty::Num(b)) if *a == reading && *b == reading => {
+                mismatch(self);
+                if let Some(d) = self.errors.last_mut() {
+                    d.help = Some("two temperature readings cannot be added; subtract them for a difference, or add a difference such as `2C`".into());
+                }
+                return None;
+            }
+            (BinOp::Add | BinOp::Sub, Ty::Num(a), Ty::Num(b)) if *a == reading && *b == change => {
+                (if op == BinOp::Add { ArithOp::Add } else { ArithOp::Sub }, Ty::Num(reading))
+            }
+            (BinOp::Add, Ty::Num(a), Ty::Num(b)) if *a == change && *b == reading => (ArithOp::Add, Ty::Num(reading)),
+            (BinOp::Mul | BinOp::Div, Ty::Num(a), Ty::Num(b)) if *a == reading || *b == reading => {
+                mismatch(self);
+                if let Some(d) = self.errors.last_mut() {
+                    d.help = Some("a temperature reading is a point on a scale and cannot be multiplied or divided; subtract two readings for a difference first".into());
+                }
+                return None;
+            }
             (BinOp::Add | BinOp::Sub, Ty::Num(a), Ty::Num(b)) if a == b => {
                 (if op == BinOp::Add { ArithOp::Add } else { ArithOp::Sub }, Ty::Num(*a))
             }
@@ -464,6 +527,10 @@ pub(super) fn fold(node: Node) -> Node {
         },
         _ => node,
     }
+}
+
+fn difference() -> Ty {
+    Ty::Num(Dim::TEMPERATURE_DIFFERENCE)
 }
 
 pub(super) fn verb(op: BinOp) -> &'static str {

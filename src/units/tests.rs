@@ -48,7 +48,8 @@ fn unit_symbols() {
         (&["L", "l"], Dim::VOLUME, 1.0), (&["ml", "mL"], Dim::VOLUME, 0.001),
         (&["bpm", "BPM"], Dim::HEART_RATE, 1.0), (&["ms"], Dim::HRV, 1.0),
         (&["C", "°C"], Dim::TEMPERATURE, 1.0), (&["F", "°F"], Dim::TEMPERATURE, 5.0 / 9.0),
-        (&["%"], Dim::NONE, 0.01), (&["L/kg"], Dim::VOLUME.div(Dim::MASS), 1.0),
+        (&["mg"], Dim::MASS, 0.000001), (&["g", "grams"], Dim::MASS, 0.001),
+        (&["%"], Dim::PERCENT, 0.01), (&["L/kg"], Dim::VOLUME.div(Dim::MASS), 1.0),
         (&["ms/d"], Dim::HRV.div(Dim::TIME), 1.0 / 86400.0), (&["min/km"], Dim::PACE, 0.06),
     ];
     for (sym, dim, scale) in cases.iter().flat_map(|(ss, d, k)| ss.iter().map(move |s| (s, *d, *k))) {
@@ -95,7 +96,7 @@ fn parse_quantity_forms() {
         ("-4F", Dim::TEMPERATURE, "temperature", -20.0), ("5:15/km", Dim::PACE, "pace", 0.315),
         ("5:15 /km", Dim::PACE, "pace", 0.315), ("5:15", Dim::PACE, "pace", 0.315),
         ("8:27/mi", Dim::PACE, "pace", 507.0 / 1609.344), ("1.5 L", Dim::VOLUME, "volume", 1.5),
-        ("500 ml", Dim::VOLUME, "volume", 0.5), ("20%", Dim::NONE, "number", 0.2),
+        ("500 ml", Dim::VOLUME, "volume", 0.5), ("20%", Dim::PERCENT, "percent", 0.2),
         ("20", Dim::NONE, "percent", 0.2), ("7.5", Dim::NONE, "number", 7.5),
         ("  .5 ", Dim::NONE, "number", 0.5),
     ];
@@ -114,7 +115,7 @@ fn parse_literal_forms() {
         ("1h30m", 5400.0, Dim::TIME), ("4 bpm", 4.0, Dim::HEART_RATE),
         ("130 bpm", 130.0, Dim::HEART_RATE), ("1.5 kg", 1.5, Dim::MASS),
         ("1.5 L/kg", 1.5, Dim::VOLUME.div(Dim::MASS)), ("16C", 16.0, Dim::TEMPERATURE),
-        ("10 %", 0.1, Dim::NONE), ("5:15/km", 0.315, Dim::PACE), ("400m", 400.0, Dim::LENGTH),
+        ("10 %", 0.1, Dim::PERCENT), ("5:15/km", 0.315, Dim::PACE), ("400m", 400.0, Dim::LENGTH),
         ("55 ms", 55.0, Dim::HRV), ("0.5 ms/d", 0.5 / 86400.0, Dim::HRV.div(Dim::TIME)),
         ("3", 3.0, Dim::NONE), ("-2", -2.0, Dim::NONE),
     ];
@@ -161,7 +162,10 @@ fn errors_and_help() {
     assert!(matches!(err("1h 30"), UnitError::MissingUnit { .. }));
     assert!(matches!(parse_literal("5:15"), Err(UnitError::MissingUnit { .. })));
     assert!(matches!(parse_literal("18C 2C"), Err(UnitError::CannotCombine { .. })));
-    assert!(matches!(unit("°F/kg", None), Err(UnitError::OffsetInCompound { .. })));
+    // In a ratio a temperature is a change: its scale without the offset.
+    let f_per_h = unit("°F/h", None).unwrap();
+    assert_eq!(f_per_h.dim, Dim::TEMPERATURE_DIFFERENCE.div(Dim::TIME));
+    assert!(close(f_per_h.scale, 5.0 / 9.0 / 3600.0) && f_per_h.offset == 0.0);
     assert!(matches!(unit("/km", None), Err(UnitError::UnknownUnit { .. })));
     assert!(matches!(unit("L/kg/d", None), Err(UnitError::UnknownUnit { .. })));
     let e = parse_literal("30m 20s").unwrap_err();
@@ -179,6 +183,68 @@ fn kinds() {
     assert_eq!(kind("hours").unwrap().scale, 3600.0);
     assert_eq!(kind("pace").unwrap().dim, Dim::PACE);
     assert_eq!(kind("percent").unwrap().scale, 0.01);
+    // Rates: a ratio of kinds or unit symbols, read in the ratio of their units.
+    let sweat = kind("volume/hours").unwrap();
+    assert_eq!(sweat.dim, Dim::VOLUME.div(Dim::TIME));
+    assert!(close(sweat.to_canonical(1.0), 1.0 / 3600.0));
+    assert!(close(kind("mg/h").unwrap().to_canonical(3600.0), 1e-6));
+    assert_eq!(kind("mg/h").unwrap().dim, kind("mass/duration").unwrap().dim);
+    assert_eq!(kind("volume/number"), None);
+    assert_eq!(kind("volume/fortnights"), None);
+}
+
+#[test]
+fn temperatures_are_affine() {
+    // A reading converts with the offset; a difference without it.
+    let reading = parse_quantity("50F", Dim::TEMPERATURE, kind("temperature").unwrap()).unwrap();
+    assert!(close(reading, 10.0));
+    let change = parse_quantity("9F", Dim::TEMPERATURE_DIFFERENCE, kind("temperature_difference").unwrap()).unwrap();
+    assert!(close(change, 5.0));
+    assert!(close(parse_quantity("-9F", Dim::TEMPERATURE_DIFFERENCE, kind("temperature").unwrap()).unwrap(), -5.0));
+    assert_eq!(unit("F", None).unwrap().as_difference().offset, 0.0);
+    assert_eq!(unit("F", None).unwrap().as_difference().dim, Dim::TEMPERATURE_DIFFERENCE);
+    // 6 °C warmer is 10.8 °F warmer, never "43 °F".
+    assert_eq!(format_quantity(6.0, Dim::TEMPERATURE_DIFFERENCE, Imperial), "10.8 °F");
+    assert_eq!(format_quantity(6.0, Dim::TEMPERATURE, Imperial), "43 °F");
+    assert_eq!(format_quantity(-2.5, Dim::TEMPERATURE_DIFFERENCE, Metric), "-2.5 °C");
+    // Products and ratios of temperatures are changes, never readings.
+    assert_eq!(Dim::TEMPERATURE.div(Dim::TIME), Dim::TEMPERATURE_DIFFERENCE.div(Dim::TIME));
+    assert_eq!(format_quantity(2.0 / 3600.0, Dim::TEMPERATURE.div(Dim::TIME), Imperial), "3.6 °F/h");
+}
+
+#[test]
+fn percent_is_its_own_kind() {
+    assert_ne!(Dim::PERCENT, Dim::NONE);
+    assert_eq!(Dim::PERCENT.mul(Dim::HEART_RATE), Dim::HEART_RATE);
+    assert_eq!(Dim::PERCENT.mul(Dim::NONE), Dim::PERCENT);
+    assert_eq!(Dim::PERCENT.div(Dim::PERCENT), Dim::NONE);
+    assert_eq!(Dim::NONE.div(Dim::PERCENT), Dim::NONE);
+    assert_eq!(Dim::PERCENT.describe(), "percent");
+    let (v, d) = parse_literal("70%").unwrap();
+    assert!(close(v, 0.7) && d == Dim::PERCENT);
+    assert_eq!(format_quantity(0.7, Dim::PERCENT, Metric), "70 %");
+    assert_eq!(format_quantity(1.0, Dim::PERCENT, Imperial), "100 %");
+    assert_eq!(format_parts(0.125, Dim::PERCENT, Metric), ("12.5".into(), "%"));
+}
+
+#[test]
+fn magnitudes_pick_the_unit() {
+    #[rustfmt::skip]
+    let cases: &[(f64, Dim, UnitSystem, &str)] = &[
+        (0.0008, Dim::MASS, Metric, "800 mg"), (0.0008, Dim::MASS, Imperial, "800 mg"),
+        (0.0255, Dim::MASS, Metric, "26 g"), (0.0045, Dim::MASS, Metric, "4.5 g"),
+        (0.4, Dim::MASS, Imperial, "400 g"), (0.5, Dim::MASS, Imperial, "1.1 lb"),
+        (0.5, Dim::MASS, Metric, "500 g"), (61.3, Dim::MASS, Metric, "61.3 kg"),
+        (0.25, Dim::VOLUME, Metric, "250 ml"), (1.0, Dim::VOLUME, Metric, "1 L"),
+        (0.25, Dim::VOLUME, Imperial, "8 fl oz"),
+        (1.0 / 3600.0, Dim::VOLUME.div(Dim::TIME), Metric, "1 L/h"),
+        (0.0005 / 3600.0, Dim::MASS.div(Dim::TIME), Metric, "500 mg/h"),
+        (-1.0 / 86400.0, Dim::HRV.div(Dim::TIME), Metric, "-1 ms/d"),
+        (10_000.0 / 3600.0, Dim::LENGTH.div(Dim::TIME), Imperial, "6.2 mph"),
+    ];
+    for &(v, dim, sys, want) in cases {
+        assert_eq!(format_quantity(v, dim, sys), want, "{v} {dim:?}");
+    }
 }
 
 #[test]
@@ -235,7 +301,19 @@ fn round_trips() {
         ("64F", Dim::TEMPERATURE, "temperature", Imperial, "64 °F"),
         ("5:15/km", Dim::PACE, "pace", Metric, "5:15/km"),
         ("8:27/mi", Dim::PACE, "pace", Imperial, "8:27/mi"),
-        ("25%", Dim::NONE, "percent", Metric, "0.25"),
+        ("25%", Dim::PERCENT, "percent", Metric, "25 %"),
+        ("70", Dim::PERCENT, "percent", Metric, "70 %"),
+        ("800 mg", Dim::MASS, "mass", Metric, "800 mg"),
+        ("800 mg", Dim::MASS, "mass", Imperial, "800 mg"),
+        ("35 g", Dim::MASS, "mass", Metric, "35 g"),
+        ("500 ml", Dim::VOLUME, "volume", Metric, "500 ml"),
+        ("0.8", Dim::VOLUME.div(Dim::TIME), "volume/hours", Metric, "800 ml/h"),
+        ("1.2 L/h", Dim::VOLUME.div(Dim::TIME), "volume/hours", Metric, "1.2 L/h"),
+        ("800 ml/h", Dim::VOLUME.div(Dim::TIME), "ml/h", Imperial, "27 fl oz/h"),
+        ("500", Dim::MASS.div(Dim::TIME), "mg/h", Metric, "500 mg/h"),
+        ("60 g/h", Dim::MASS.div(Dim::TIME), "mass/hours", Imperial, "60 g/h"),
+        ("6", Dim::TEMPERATURE_DIFFERENCE, "temperature_difference", Imperial, "10.8 °F"),
+        ("9F", Dim::TEMPERATURE_DIFFERENCE, "temperature_difference", Metric, "5 °C"),
     ];
     for &(text, dim, default, sys, want) in cases {
         let v = q(text, dim, default).unwrap();
