@@ -321,9 +321,7 @@ impl UnitError {
             }
             UnitError::BadClock { .. } => "write minutes:seconds with two-digit seconds, e.g. `5:15/km`".into(),
             UnitError::NonFinite { .. } => "write an ordinary number such as `7.5`".into(),
-            UnitError::CannotCombine { .. } => {
-                "write a single temperature such as `16C`".into()
-            }
+            UnitError::CannotCombine { .. } => "write a single temperature such as `16C`".into(),
         })
     }
 }

@@ -48,10 +48,7 @@ fn heat_protocol_imperial() {
 
 #[test]
 fn a_percent_out_of_range_reads_as_a_percent() {
-    let args: Vec<&str> = ["evaluate"]
-        .into_iter()
-        .chain(HEAT)
-        .chain(["tests/fixtures/heat-states/humidity-out-of-range.yaml"])
-        .collect();
+    let args: Vec<&str> =
+        ["evaluate"].into_iter().chain(HEAT).chain(["tests/fixtures/heat-states/humidity-out-of-range.yaml"]).collect();
     snapshot!("units_percent_out_of_range", args);
 }

@@ -96,7 +96,8 @@ impl Checker {
                 };
                 let help = match &fix {
                     _ if n.contains('/') => Some(
-                        "a rate is a ratio of two kinds or units of measure, e.g. `volume/hours`, `ml/h` or `mg/h`".into(),
+                        "a rate is a ratio of two kinds or units of measure, e.g. `volume/hours`, `ml/h` or `mg/h`"
+                            .into(),
                     ),
                     fix => fix.as_ref().map(Suggestion::help),
                 };
