@@ -58,3 +58,21 @@ fn refuel_says_aim_for_30_at_the_latest_60() {
     let late = advice_of(&late, "nutrition.refuel_window_late");
     assert!(late.starts_with("Eat now, within the next 20 min at the latest"), "{late}");
 }
+
+#[test]
+fn the_evening_after_a_hard_session_carries_tomorrows_prescription() {
+    let athlete = "athlete: { max_hr: 190, marathon_pace: \"5:00/km\" }\n";
+    let evening = advise(&format!(
+        "now: 2026-11-28T20:30:00+01:00\n{athlete}last_session: {{ kind: intervals, ended_at: 2026-11-28T19:00:00+01:00 }}\n"
+    ));
+    let tomorrow = advice_of(&evening, "active_recovery.tomorrow_personal");
+    assert!(tomorrow.starts_with("Make tomorrow an active-recovery day: 20–40 min"), "{tomorrow}");
+    assert!(tomorrow.contains("below 133 bpm") && tomorrow.contains("6:30–7:00/km"), "{tomorrow}");
+    // The morning after (under 12 h later): the same numbers, for today.
+    let morning = advise(&format!(
+        "now: 2026-11-29T06:30:00+01:00\n{athlete}last_session: {{ kind: intervals, ended_at: 2026-11-28T19:00:00+01:00 }}\n"
+    ));
+    let today = advice_of(&morning, "active_recovery.easy_run_personal");
+    assert!(today.starts_with("Keep today's run to 20–40 min") && today.contains("below 133 bpm"), "{today}");
+    assert!(!morning.iter().any(|r| r.advice.contains("tomorrow") && r.rule.starts_with("active_recovery")));
+}
