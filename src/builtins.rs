@@ -1,5 +1,7 @@
-//! The registry of builtin functions: name, arity, documented method, type
-//! rule and evaluation. Evaluation is pure: time comes from `now`, an input,
+//! The registry of builtin functions: name, arity, the kind of each
+//! argument, documented method, result type and evaluation. The checker and
+//! the evaluator read the argument kinds from here, so a builtin that takes a
+//! condition over a series' readings needs no special case in either. Evaluation is pure: time comes from `now`, an input,
 //! never from the clock.
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -25,6 +27,62 @@ pub enum Builtin {
     Streak,
     Slope,
     FirstKnown,
+    CountLast,
+    CountWhere,
+    MinLast,
+    MaxLast,
+}
+
+/// What one argument of a builtin must be. The checker checks each argument
+/// against its kind before asking `result_type` for the call's type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Param {
+    Instant,
+    Date,
+    /// A number or a quantity of any dimension.
+    Quantity,
+    /// A quantity of the first argument's dimension (`round`'s step, `min`'s
+    /// other arguments).
+    LikeFirst,
+    /// Any type; the checker hands the first argument's type down as a hint.
+    SameAsFirst,
+    Series,
+    SeriesOrList,
+    /// A duration counted in whole days back from the date of `now`.
+    Window,
+    /// A condition evaluated once per reading of the series given as the
+    /// first argument; inside it the reading's field name stands for that
+    /// reading's value.
+    Condition,
+}
+
+impl Param {
+    fn describe(self) -> &'static str {
+        match self {
+            Param::Instant => "expected an instant",
+            Param::Date => "expected a date",
+            Param::Quantity => "expected a number or quantity",
+            Param::LikeFirst => "expected the same kind of quantity as the first argument",
+            Param::SameAsFirst => "every argument must have the type of the first",
+            Param::Series => "expected a series of readings",
+            Param::SeriesOrList => "expected a series or a list",
+            Param::Window => "expected a duration, like `7d`",
+            Param::Condition => "expected a condition on the reading",
+        }
+    }
+
+    /// Whether an argument of type `ty` fits, given the first argument's type.
+    fn accepts(self, ty: &Ty, first: Option<&Ty>) -> bool {
+        match (self, ty) {
+            (Param::Instant, Ty::Instant) | (Param::Date, Ty::Date) => true,
+            (Param::Quantity, Ty::Num(_)) => true,
+            (Param::LikeFirst, Ty::Num(_)) | (Param::SameAsFirst, _) => first.is_none_or(|f| f == ty),
+            (Param::Series, Ty::Series(_)) | (Param::SeriesOrList, Ty::Series(_) | Ty::List(_)) => true,
+            (Param::Window, Ty::Num(d)) => *d == Dim::TIME,
+            (Param::Condition, Ty::Bool) => true,
+            _ => false,
+        }
+    }
 }
 
 pub struct BuiltinInfo {
@@ -33,6 +91,9 @@ pub struct BuiltinInfo {
     pub min_args: usize,
     /// `usize::MAX` for any number.
     pub max_args: usize,
+    /// The kind of each argument; the last one repeats for a builtin that
+    /// takes any number.
+    pub params: &'static [Param],
     pub signature: &'static str,
     /// What it computes and how, shown by `recoup explain --builtins` and in
     /// the README.
@@ -40,42 +101,96 @@ pub struct BuiltinInfo {
 }
 
 pub const BUILTINS: &[BuiltinInfo] = &[
-    BuiltinInfo { name: "since", builtin: Builtin::Since, min_args: 1, max_args: 1, signature: "since(instant) -> duration",
+    BuiltinInfo { name: "since", builtin: Builtin::Since, min_args: 1, max_args: 1, params: &[Param::Instant],
+        signature: "since(instant) -> duration",
         doc: "Time from the instant to `now`. Negative if the instant lies after `now`." },
-    BuiltinInfo { name: "until", builtin: Builtin::Until, min_args: 1, max_args: 1, signature: "until(instant) -> duration",
+    BuiltinInfo { name: "until", builtin: Builtin::Until, min_args: 1, max_args: 1, params: &[Param::Instant],
+        signature: "until(instant) -> duration",
         doc: "Time from `now` to the instant. Negative if the instant has passed." },
-    BuiltinInfo { name: "days_since", builtin: Builtin::DaysSince, min_args: 1, max_args: 1, signature: "days_since(date) -> duration",
+    BuiltinInfo { name: "days_since", builtin: Builtin::DaysSince, min_args: 1, max_args: 1, params: &[Param::Date],
+        signature: "days_since(date) -> duration",
         doc: "Whole calendar days from the date to the date of `now` (in `now`'s offset). `never` gives an endless duration, so `days_since(x) > 30d` holds for something never done." },
-    BuiltinInfo { name: "date", builtin: Builtin::Date, min_args: 1, max_args: 1, signature: "date(instant) -> date",
+    BuiltinInfo { name: "date", builtin: Builtin::Date, min_args: 1, max_args: 1, params: &[Param::Instant],
+        signature: "date(instant) -> date",
         doc: "The calendar date of the instant in `now`'s offset, so `date(next_session.at) - date(last_session.ended_at)` counts calendar days as the athlete lives them (`1d` = the next day), whatever the hours." },
-    BuiltinInfo { name: "months_since", builtin: Builtin::MonthsSince, min_args: 1, max_args: 1, signature: "months_since(date) -> number",
+    BuiltinInfo { name: "months_since", builtin: Builtin::MonthsSince, min_args: 1, max_args: 1, params: &[Param::Date],
+        signature: "months_since(date) -> number",
         doc: "Calendar days since the date divided by 30.44 (the mean month), as a plain number. `never` gives infinity." },
-    BuiltinInfo { name: "round", builtin: Builtin::Round, min_args: 1, max_args: 2, signature: "round(x[, step]) -> same as x",
+    BuiltinInfo { name: "round", builtin: Builtin::Round, min_args: 1, max_args: 2, params: &[Param::Quantity, Param::LikeFirst],
+        signature: "round(x[, step]) -> same as x",
         doc: "Rounds to the nearest multiple of `step` (same dimension as `x`; default 1 in the canonical unit), halves away from zero." },
-    BuiltinInfo { name: "min", builtin: Builtin::Min, min_args: 2, max_args: usize::MAX, signature: "min(a, b, ...) -> same as a",
+    BuiltinInfo { name: "min", builtin: Builtin::Min, min_args: 2, max_args: usize::MAX, params: &[Param::Quantity, Param::LikeFirst],
+        signature: "min(a, b, ...) -> same as a",
         doc: "The smallest argument; unknown if any argument is unknown." },
-    BuiltinInfo { name: "max", builtin: Builtin::Max, min_args: 2, max_args: usize::MAX, signature: "max(a, b, ...) -> same as a",
+    BuiltinInfo { name: "max", builtin: Builtin::Max, min_args: 2, max_args: usize::MAX, params: &[Param::Quantity, Param::LikeFirst],
+        signature: "max(a, b, ...) -> same as a",
         doc: "The largest argument; unknown if any argument is unknown." },
-    BuiltinInfo { name: "abs", builtin: Builtin::Abs, min_args: 1, max_args: 1, signature: "abs(x) -> same as x",
+    BuiltinInfo { name: "abs", builtin: Builtin::Abs, min_args: 1, max_args: 1, params: &[Param::Quantity],
+        signature: "abs(x) -> same as x",
         doc: "The magnitude of `x`." },
-    BuiltinInfo { name: "count", builtin: Builtin::Count, min_args: 1, max_args: 1, signature: "count(series or list) -> number",
+    BuiltinInfo { name: "count", builtin: Builtin::Count, min_args: 1, max_args: 1, params: &[Param::SeriesOrList],
+        signature: "count(series or list) -> number",
         doc: "How many readings or items there are." },
-    BuiltinInfo { name: "last", builtin: Builtin::Last, min_args: 1, max_args: 1, signature: "last(series or list) -> reading value or item",
+    BuiltinInfo { name: "last", builtin: Builtin::Last, min_args: 1, max_args: 1, params: &[Param::SeriesOrList],
+        signature: "last(series or list) -> reading value or item",
         doc: "The newest reading of a series (by date), or the last item of a list; unknown when empty." },
-    BuiltinInfo { name: "mean", builtin: Builtin::Mean, min_args: 1, max_args: 1, signature: "mean(series or list of quantities) -> quantity",
+    BuiltinInfo { name: "mean", builtin: Builtin::Mean, min_args: 1, max_args: 1, params: &[Param::SeriesOrList],
+        signature: "mean(series or list of quantities) -> quantity",
         doc: "The arithmetic mean of all readings or items; unknown when empty." },
-    BuiltinInfo { name: "mean_last", builtin: Builtin::MeanLast, min_args: 2, max_args: 2, signature: "mean_last(series, window) -> quantity",
+    BuiltinInfo { name: "mean_last", builtin: Builtin::MeanLast, min_args: 2, max_args: 2, params: &[Param::Series, Param::Window],
+        signature: "mean_last(series, window) -> quantity",
         doc: "The mean of the readings dated within `window` (a duration, counted in whole days) up to and including the date of `now`; unknown when none fall inside." },
-    BuiltinInfo { name: "streak", builtin: Builtin::Streak, min_args: 2, max_args: 2, signature: "streak(series, condition) -> number",
+    BuiltinInfo { name: "streak", builtin: Builtin::Streak, min_args: 2, max_args: 2, params: &[Param::Series, Param::Condition],
+        signature: "streak(series, condition) -> number",
         doc: "Consecutive days, counted back from the newest reading, on which `condition` holds; inside the condition the reading's field name stands for that day's value. The newest reading must be from the day of `now` or the day before, and a missing day ends the streak: `consecutive` means calendar days." },
-    BuiltinInfo { name: "slope", builtin: Builtin::Slope, min_args: 2, max_args: 2, signature: "slope(series, window) -> quantity per time",
+    BuiltinInfo { name: "slope", builtin: Builtin::Slope, min_args: 2, max_args: 2, params: &[Param::Series, Param::Window],
+        signature: "slope(series, window) -> quantity per time",
         doc: "Least-squares change per day of the readings within `window` up to the date of `now` (compare with e.g. `-1 ms/d`); unknown with fewer than 3 readings." },
-    BuiltinInfo { name: "first_known", builtin: Builtin::FirstKnown, min_args: 2, max_args: usize::MAX, signature: "first_known(a, b, ...) -> same as a",
+    BuiltinInfo { name: "first_known", builtin: Builtin::FirstKnown, min_args: 2, max_args: usize::MAX, params: &[Param::SameAsFirst],
+        signature: "first_known(a, b, ...) -> same as a",
         doc: "The first argument that is known: prefer a value computed from raw readings, fall back on the summary field." },
+    BuiltinInfo { name: "count_last", builtin: Builtin::CountLast, min_args: 2, max_args: 2, params: &[Param::Series, Param::Window],
+        signature: "count_last(series, window) -> number",
+        doc: "How many readings are dated within `window` (whole days) up to and including the date of `now`: `count_last(hrv.readings, 7d)` is the mornings measured this week. 0 when none fall inside; unknown only without `now`." },
+    BuiltinInfo { name: "count_where", builtin: Builtin::CountWhere, min_args: 3, max_args: 3, params: &[Param::Series, Param::Window, Param::Condition],
+        signature: "count_where(series, window, condition) -> number",
+        doc: "How many readings within `window` (as `count_last`) satisfy `condition`, in which the reading's field name stands for its value: `count_where(hrv.readings, 7d, rmssd < hrv_base)` is the days of the week below baseline, missing days not counted. 0 when none fall inside; unknown if the condition is unknown for a reading inside." },
+    BuiltinInfo { name: "min_last", builtin: Builtin::MinLast, min_args: 2, max_args: 2, params: &[Param::Series, Param::Window],
+        signature: "min_last(series, window) -> quantity",
+        doc: "The lowest reading within `window` (as `count_last`); unknown when none fall inside." },
+    BuiltinInfo { name: "max_last", builtin: Builtin::MaxLast, min_args: 2, max_args: 2, params: &[Param::Series, Param::Window],
+        signature: "max_last(series, window) -> quantity",
+        doc: "The highest reading within `window` (as `count_last`); unknown when none fall inside." },
 ];
 
 pub fn lookup(name: &str) -> Option<&'static BuiltinInfo> {
     BUILTINS.iter().find(|b| b.name == name)
+}
+
+impl BuiltinInfo {
+    /// The kind of argument `index` (the last kind repeats).
+    pub fn param(&self, index: usize) -> Option<Param> {
+        self.params.get(index).or(self.params.last()).copied()
+    }
+
+    /// The argument that is a condition over the readings, if any.
+    pub fn condition_arg(&self) -> Option<usize> {
+        self.params.iter().position(|p| *p == Param::Condition)
+    }
+}
+
+/// A builtin's registry entry. `BUILTINS` lists them in the enum's order, so
+/// this is an index on the evaluator's path (a test keeps the orders equal).
+pub fn info(builtin: Builtin) -> Option<&'static BuiltinInfo> {
+    BUILTINS
+        .get(builtin as usize)
+        .filter(|b| b.builtin == builtin)
+        .or_else(|| BUILTINS.iter().find(|b| b.builtin == builtin))
+}
+
+/// The argument that is a condition over the readings of a builtin, if any.
+pub fn condition_arg(builtin: Builtin) -> Option<usize> {
+    info(builtin).and_then(BuiltinInfo::condition_arg)
 }
 
 /// A type error in a call: which argument, and what was wrong.
@@ -88,103 +203,49 @@ fn arg_err(index: usize, message: impl Into<String>) -> ArgError {
     ArgError { index, message: message.into() }
 }
 
-/// The result type of a call, or which argument is wrong. `Streak`'s second
-/// argument is checked by the caller (it needs the series in scope) and
-/// arrives here as `Ty::Bool`.
+/// The result type of a call, or which argument is wrong: each argument is
+/// checked against its declared kind, then the result follows from the
+/// arguments' types.
 pub fn result_type(builtin: Builtin, args: &[Ty]) -> Result<Ty, ArgError> {
+    let info = info(builtin).ok_or_else(|| arg_err(0, "unknown builtin"))?;
     let first = args.first().cloned().unwrap_or(Ty::Bool);
-    let num = |i: usize| -> Result<Dim, ArgError> {
-        match args.get(i) {
-            Some(Ty::Num(d)) => Ok(*d),
-            _ => Err(arg_err(i, "expected a number or quantity")),
-        }
-    };
-    let series = |i: usize| -> Result<Dim, ArgError> {
-        match args.get(i) {
-            Some(Ty::Series(d)) => Ok(*d),
-            _ => Err(arg_err(i, "expected a series of readings")),
-        }
-    };
-    let window = |i: usize| -> Result<(), ArgError> {
-        match args.get(i) {
-            Some(Ty::Num(d)) if *d == Dim::TIME => Ok(()),
-            _ => Err(arg_err(i, "expected a duration, like `7d`")),
-        }
-    };
-    match builtin {
-        Builtin::Since | Builtin::Until => match first {
-            Ty::Instant => Ok(Ty::Num(Dim::TIME)),
-            _ => Err(arg_err(0, "expected an instant")),
-        },
-        Builtin::DaysSince => match first {
-            Ty::Date => Ok(Ty::Num(Dim::TIME)),
-            _ => Err(arg_err(0, "expected a date")),
-        },
-        Builtin::Date => match first {
-            Ty::Instant => Ok(Ty::Date),
-            _ => Err(arg_err(0, "expected an instant")),
-        },
-        Builtin::MonthsSince => match first {
-            Ty::Date => Ok(Ty::Num(Dim::NONE)),
-            _ => Err(arg_err(0, "expected a date")),
-        },
-        Builtin::Round => {
-            let d = num(0)?;
-            if args.len() == 2 && num(1)? != d {
-                return Err(arg_err(1, format!("the step must be a {} like the value", d.describe())));
-            }
-            Ok(Ty::Num(d))
-        }
-        Builtin::Min | Builtin::Max => {
-            let d = num(0)?;
-            for i in 1..args.len() {
-                if num(i)? != d {
-                    return Err(arg_err(i, format!("expected a {} like the first argument", d.describe())));
+    for (i, ty) in args.iter().enumerate() {
+        let param = info.param(i).unwrap_or(Param::SameAsFirst);
+        if !param.accepts(ty, (i > 0).then_some(&first)) {
+            let message = match (param, &first) {
+                (Param::LikeFirst, Ty::Num(d)) => {
+                    format!("expected {} like the first argument", Ty::Num(*d).describe(&[]))
                 }
-            }
-            Ok(Ty::Num(d))
-        }
-        Builtin::Abs => Ok(Ty::Num(num(0)?)),
-        Builtin::Count => match first {
-            Ty::Series(_) | Ty::List(_) => Ok(Ty::Num(Dim::NONE)),
-            _ => Err(arg_err(0, "expected a series or a list")),
-        },
-        Builtin::Last => match first {
-            Ty::Series(d) => Ok(Ty::Num(d)),
-            Ty::List(item) => Ok(*item),
-            _ => Err(arg_err(0, "expected a series or a list")),
-        },
-        Builtin::Mean => match first {
-            Ty::Series(d) => Ok(Ty::Num(d)),
-            Ty::List(item) => match *item {
-                Ty::Num(d) => Ok(Ty::Num(d)),
-                _ => Err(arg_err(0, "expected a list of numbers")),
-            },
-            _ => Err(arg_err(0, "expected a series or a list of numbers")),
-        },
-        Builtin::MeanLast => {
-            let d = series(0)?;
-            window(1)?;
-            Ok(Ty::Num(d))
-        }
-        Builtin::Streak => {
-            series(0)?;
-            Ok(Ty::Num(Dim::NONE))
-        }
-        Builtin::Slope => {
-            let d = series(0)?;
-            window(1)?;
-            Ok(Ty::Num(d.div(Dim::TIME)))
-        }
-        Builtin::FirstKnown => {
-            for (i, ty) in args.iter().enumerate().skip(1) {
-                if *ty != first {
-                    return Err(arg_err(i, "every argument must have the type of the first"));
-                }
-            }
-            Ok(first)
+                _ => param.describe().to_string(),
+            };
+            return Err(arg_err(i, message));
         }
     }
+    let series_dim = match &first {
+        Ty::Series(d) => *d,
+        _ => Dim::NONE,
+    };
+    Ok(match builtin {
+        Builtin::Since | Builtin::Until | Builtin::DaysSince => Ty::Num(Dim::TIME),
+        Builtin::Date => Ty::Date,
+        Builtin::MonthsSince | Builtin::Count | Builtin::Streak | Builtin::CountLast | Builtin::CountWhere => {
+            Ty::Num(Dim::NONE)
+        }
+        Builtin::Round | Builtin::Min | Builtin::Max | Builtin::Abs | Builtin::FirstKnown => first,
+        Builtin::MeanLast | Builtin::MinLast | Builtin::MaxLast => Ty::Num(series_dim),
+        Builtin::Slope => Ty::Num(series_dim.div(Dim::TIME)),
+        Builtin::Last => match first {
+            Ty::List(item) => *item,
+            _ => Ty::Num(series_dim),
+        },
+        Builtin::Mean => match first {
+            Ty::List(item) => match *item {
+                Ty::Num(d) => Ty::Num(d),
+                _ => return Err(arg_err(0, "expected a series or a list of numbers")),
+            },
+            _ => Ty::Num(series_dim),
+        },
+    })
 }
 
 const DAY: f64 = 86_400.0;
@@ -194,8 +255,8 @@ fn today(now: Option<DateTime<FixedOffset>>) -> Option<NaiveDate> {
     now.map(|n| n.date_naive())
 }
 
-/// Evaluate a builtin over evaluated arguments. `Streak` is evaluated by
-/// `eval`, which owns the predicate.
+/// Evaluate a builtin over evaluated arguments. Builtins with a condition
+/// argument go through `call_with_condition`.
 pub fn call(builtin: Builtin, args: &[Value], now: Option<DateTime<FixedOffset>>) -> Value {
     if builtin == Builtin::FirstKnown {
         return args.iter().find(|v| !v.is_missing()).cloned().unwrap_or(Value::Missing);
@@ -237,14 +298,19 @@ pub fn call(builtin: Builtin, args: &[Value], now: Option<DateTime<FixedOffset>>
         (Builtin::Last, Value::List(l)) => l.last().cloned(),
         (Builtin::Mean, Value::Series(r)) => mean(r.iter().map(|r| r.value)),
         (Builtin::Mean, Value::List(l)) => mean(l.iter().filter_map(|v| num(Some(v)))),
-        (Builtin::MeanLast | Builtin::Slope, Value::Series(r)) => {
+        (
+            Builtin::MeanLast | Builtin::Slope | Builtin::CountLast | Builtin::MinLast | Builtin::MaxLast,
+            Value::Series(r),
+        ) => {
             let days = num(args.get(1)).map(|w| (w / DAY).round() as i64);
-            match (days, today(now)) {
-                (Some(days), Some(today)) if builtin == Builtin::MeanLast => {
-                    mean(window(r, today, days).map(|r| r.value))
-                }
-                (Some(days), Some(today)) => slope_per_second(window(r, today, days), today),
-                _ => None,
+            let (Some(days), Some(today)) = (days, today(now)) else { return Value::Missing };
+            let inside = window(r, today, days).map(|r| r.value);
+            match builtin {
+                Builtin::MeanLast => mean(inside),
+                Builtin::CountLast => Some(Value::Num(inside.count() as f64)),
+                Builtin::MinLast => inside.reduce(f64::min).map(Value::Num),
+                Builtin::MaxLast => inside.reduce(f64::max).map(Value::Num),
+                _ => slope_per_second(window(r, today, days), today),
             }
         }
         _ => None,
@@ -278,9 +344,42 @@ fn slope_per_second<'a>(readings: impl Iterator<Item = &'a Reading>, today: Naiv
     (sxx > 0.0).then(|| Value::Num(sxy / sxx / DAY))
 }
 
+/// Evaluate a builtin whose `condition_arg` is a condition over the readings
+/// of its first argument. `args` holds every other argument evaluated, in
+/// order, with the condition's place left `Missing`; `holds` evaluates the
+/// condition for one reading's value.
+pub fn call_with_condition(
+    builtin: Builtin,
+    args: &[Value],
+    now: Option<DateTime<FixedOffset>>,
+    holds: impl FnMut(f64) -> Value,
+) -> Value {
+    let Some(Value::Series(readings)) = args.first() else { return Value::Missing };
+    match builtin {
+        Builtin::Streak => streak(readings, now, holds),
+        Builtin::CountWhere => match (args.get(1), today(now)) {
+            (Some(Value::Num(w)), Some(today)) => count_where(window(readings, today, (w / DAY).round() as i64), holds),
+            _ => Value::Missing,
+        },
+        _ => Value::Missing,
+    }
+}
+
+fn count_where<'a>(inside: impl Iterator<Item = &'a Reading>, mut holds: impl FnMut(f64) -> Value) -> Value {
+    let mut count = 0u32;
+    for reading in inside {
+        match holds(reading.value) {
+            Value::Bool(true) => count += 1,
+            Value::Bool(false) => {}
+            _ => return Value::Missing,
+        }
+    }
+    Value::Num(f64::from(count))
+}
+
 /// The newest-first run of consecutive calendar days, each reading passing
 /// `holds`; see `streak`'s doc.
-pub fn streak(readings: &[Reading], now: Option<DateTime<FixedOffset>>, mut holds: impl FnMut(f64) -> Value) -> Value {
+fn streak(readings: &[Reading], now: Option<DateTime<FixedOffset>>, mut holds: impl FnMut(f64) -> Value) -> Value {
     let Some(today) = today(now) else {
         return Value::Missing;
     };

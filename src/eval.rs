@@ -16,7 +16,7 @@ use std::ops::Range;
 use chrono::{DateTime, Duration, FixedOffset};
 use serde::Serialize;
 
-use crate::builtins::{self, Builtin};
+use crate::builtins;
 use crate::program::*;
 use crate::units::UnitSystem;
 use crate::value::Value;
@@ -472,13 +472,23 @@ impl Evaluator<'_> {
                 Value::Missing => Value::Missing,
                 _ => Value::Bool(false),
             },
-            Node::Call(Builtin::Streak, args) => match (args.first().map(|s| self.eval(s, reading, tr)), args.get(1)) {
-                (Some(Value::Series(readings)), Some(pred)) => {
-                    builtins::streak(&readings, self.now, |v| self.eval(pred, v, &mut NoTrace))
-                }
-                _ => Value::Missing,
-            },
             Node::Call(b, args) => {
+                // A condition over a series' readings (`streak`,
+                // `count_where`) is evaluated once per reading, with the
+                // reading's value in place of its field name.
+                if let Some(condition) = builtins::condition_arg(*b) {
+                    let values: Vec<Value> = args
+                        .iter()
+                        .enumerate()
+                        .map(|(i, a)| if i == condition { Value::Missing } else { self.eval(a, reading, tr) })
+                        .collect();
+                    return match args.get(condition) {
+                        Some(pred) => {
+                            builtins::call_with_condition(*b, &values, self.now, |v| self.eval(pred, v, &mut NoTrace))
+                        }
+                        None => Value::Missing,
+                    };
+                }
                 // Most builtins take one to three arguments: evaluate them
                 // into a buffer on the stack rather than a fresh Vec.
                 let mut buffer: [Value; 4] = Default::default();

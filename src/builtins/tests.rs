@@ -70,3 +70,59 @@ fn date_is_the_calendar_day_in_nows_offset() {
     assert_eq!(call(Builtin::Date, &[Value::Instant(late)], None), Value::Date(day(27)));
     assert_eq!(call(Builtin::Date, &[Value::Missing], now()), Value::Missing);
 }
+
+#[test]
+fn the_registry_lists_builtins_in_enum_order() {
+    for (i, b) in BUILTINS.iter().enumerate() {
+        assert_eq!(b.builtin as usize, i, "{} is out of order", b.name);
+        assert_eq!(info(b.builtin).map(|x| x.name), Some(b.name));
+        assert!(b.params.len() >= b.min_args.min(1), "{} declares no argument kinds", b.name);
+    }
+}
+
+#[test]
+fn argument_kinds_come_from_the_registry() {
+    let series = Ty::Series(Dim::HRV);
+    let week = Ty::Num(Dim::TIME);
+    assert_eq!(result_type(Builtin::MinLast, &[series.clone(), week.clone()]).ok(), Some(Ty::Num(Dim::HRV)));
+    assert_eq!(
+        result_type(Builtin::CountWhere, &[series.clone(), week.clone(), Ty::Bool]).ok(),
+        Some(Ty::Num(Dim::NONE))
+    );
+    let e = result_type(Builtin::CountLast, &[series.clone(), Ty::Num(Dim::NONE)]).err().unwrap();
+    assert_eq!((e.index, e.message.as_str()), (1, "expected a duration, like `7d`"));
+    let e = result_type(Builtin::MaxLast, &[Ty::Num(Dim::HRV), week]).err().unwrap();
+    assert_eq!(e.index, 0);
+    let e = result_type(Builtin::Round, &[Ty::Num(Dim::VOLUME), Ty::Num(Dim::MASS)]).err().unwrap();
+    assert_eq!((e.index, e.message.as_str()), (1, "expected a volume like the first argument"));
+    assert_eq!(condition_arg(Builtin::Streak), Some(1));
+    assert_eq!(condition_arg(Builtin::CountWhere), Some(2));
+    assert_eq!(condition_arg(Builtin::MeanLast), None);
+}
+
+#[test]
+fn window_builtins_count_and_bound_the_readings_inside() {
+    // 28 is today; a 3-day window holds the 26th, 27th and 28th.
+    let r = Value::Series(series(&[(20, 70.0), (26, 58.0), (27, 64.0), (28, 55.0)]).into());
+    let w = |days: f64| Value::Num(days * DAY);
+    assert_eq!(call(Builtin::CountLast, &[r.clone(), w(3.0)], now()), Value::Num(3.0));
+    assert_eq!(call(Builtin::CountLast, &[r.clone(), w(14.0)], now()), Value::Num(4.0));
+    assert_eq!(call(Builtin::MinLast, &[r.clone(), w(3.0)], now()), Value::Num(55.0));
+    assert_eq!(call(Builtin::MaxLast, &[r.clone(), w(3.0)], now()), Value::Num(64.0));
+    assert_eq!(call(Builtin::MaxLast, &[r.clone(), w(14.0)], now()), Value::Num(70.0));
+    // Too little data: no reading inside counts 0; min and max are unknown.
+    let old = Value::Series(series(&[(1, 60.0)]).into());
+    assert_eq!(call(Builtin::CountLast, &[old.clone(), w(7.0)], now()), Value::Num(0.0));
+    assert_eq!(call(Builtin::MinLast, &[old.clone(), w(7.0)], now()), Value::Missing);
+    assert_eq!(call(Builtin::MaxLast, &[old, w(7.0)], now()), Value::Missing);
+    assert_eq!(call(Builtin::CountLast, &[r.clone(), w(3.0)], None), Value::Missing);
+    let below_60 = |v: f64| Value::Bool(v < 60.0);
+    assert_eq!(call_with_condition(Builtin::CountWhere, &[r.clone(), w(3.0)], now(), below_60), Value::Num(2.0));
+    assert_eq!(call_with_condition(Builtin::CountWhere, &[r.clone(), w(1.0)], now(), below_60), Value::Num(1.0));
+    assert_eq!(
+        call_with_condition(Builtin::CountWhere, &[r.clone(), w(3.0)], now(), |_| Value::Missing),
+        Value::Missing
+    );
+    let empty = Value::Series(Vec::new().into());
+    assert_eq!(call_with_condition(Builtin::CountWhere, &[empty, w(3.0)], now(), below_60), Value::Num(0.0));
+}

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::ast::{self, BinOp, Expr, ExprKind, IsTest};
-use crate::builtins::{self, Builtin};
+use crate::builtins::{self, Param};
 use crate::diagnostic::{SourceFile, Span, Suggestion};
 use crate::program::*;
 use crate::units::{self, Dim};
@@ -435,7 +435,8 @@ impl Checker {
         let mut types = Vec::new();
         let mut failed = false;
         for (i, arg) in args.iter().enumerate() {
-            let compiled = if info.builtin == Builtin::Streak && i == 1 {
+            let param = info.param(i);
+            let compiled = if param == Some(Param::Condition) {
                 // The predicate sees the series' reading under its field name.
                 let reading = match (types.first(), args.first()) {
                     (Some(Ty::Series(dim)), Some(Expr { kind: ExprKind::Path(p), .. })) => {
@@ -458,7 +459,7 @@ impl Checker {
                             self.error(
                                 file,
                                 "check::type-mismatch",
-                                "`streak` needs a series fact as its first argument".into(),
+                                format!("`{}` needs a series fact as its first argument", info.name),
                                 args.first().map_or(span, |a| a.span),
                                 "not a series fact",
                             );
@@ -467,7 +468,13 @@ impl Checker {
                     }
                 }
             } else {
-                let arg_hint = if info.builtin == Builtin::FirstKnown { types.first().or(hint) } else { None };
+                let arg_hint = match param {
+                    Some(Param::SameAsFirst) => types.first().or(hint),
+                    // A literal like the first argument takes its meaning
+                    // from it (`round(spread, 0.5C)` steps by a difference).
+                    Some(Param::LikeFirst) => types.first(),
+                    _ => None,
+                };
                 let arg_hint = arg_hint.cloned();
                 self.expr(arg, scope, arg_hint.as_ref())
             };
