@@ -13,6 +13,7 @@ pub mod engine;
 pub mod eval;
 pub mod format;
 pub mod lint;
+pub mod lsp;
 pub mod parser;
 pub mod program;
 pub mod protocol_test;

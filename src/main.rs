@@ -94,6 +94,14 @@ enum Command {
         #[command(flatten)]
         protocols: ProtocolArgs,
     },
+    /// Serve an editor: a language server over stdin and stdout
+    /// (diagnostics as you type, hover, go to definition, references,
+    /// completion, formatting, quick fixes).
+    Lsp {
+        /// Accepted for editors that pass it; stdio is the only transport.
+        #[arg(long, hide = true)]
+        stdio: bool,
+    },
     /// Run protocol test cases: a state, and the rules that must fire, must
     /// not fire or must be unknown. Exit 0 all pass, 1 a case failed, 2
     /// could not run.
@@ -147,6 +155,13 @@ fn main() -> ExitCode {
             }
             Err(code) => code,
         },
+        Command::Lsp { .. } => recoup::lsp::run().map_or_else(
+            |e| {
+                report_errors(&[e]);
+                2
+            },
+            |()| 0,
+        ),
     };
     ExitCode::from(code)
 }
