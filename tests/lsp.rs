@@ -363,3 +363,31 @@ fn definitions_and_references_reach_the_shipped_files() {
     assert!(references.iter().any(|r| r["uri"] == target), "the declaration in the prelude: {references:?}");
     server.stop();
 }
+
+#[test]
+fn a_bare_number_against_a_percent_gets_the_percent_sign_as_a_quick_fix() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("humid.rules");
+    let text = RULES
+        .replace("last_sesion.kind is long_run and last_session.duration > 90min", "weather.humidity > 70")
+        .replace("protocol mine", "facts {\n  weather.humidity: percent? \"relative humidity\"\n}\n\nprotocol mine");
+    let uri = file_uri(&path);
+    let mut server = Server::start();
+    server.initialize();
+    let diagnostics = open(&mut server, &uri, &text);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0]["code"], "check::unit-mismatch");
+    let actions = server.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri }, "range": diagnostics[0]["range"], "context": { "diagnostics": diagnostics } }),
+    );
+    assert_eq!(actions[0]["title"], "Replace `70` with `70%`");
+    let fixed = apply(&text, actions[0]["edit"]["changes"][&uri].as_array().map_or(&[][..], Vec::as_slice));
+    assert!(fixed.contains("weather.humidity > 70%"), "{fixed}");
+    server.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": fixed }] }),
+    );
+    assert_eq!(server.diagnostics_for(&uri), Vec::<Value>::new());
+    server.stop();
+}

@@ -166,7 +166,7 @@ impl Walker {
         };
         match &e.kind {
             ExprKind::Path(p) => self.push(e.span, Ref::Name { text: p.clone(), hint: hint.map(String::from) }),
-            ExprKind::Number(_) | ExprKind::Quantity { .. } | ExprKind::Bool(_) => {}
+            ExprKind::Number(_) | ExprKind::Quantity { .. } | ExprKind::Bool(_) | ExprKind::Text(_) => {}
             ExprKind::List(items) => {
                 for i in items {
                     self.expr(i, hint);
