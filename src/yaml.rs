@@ -1,10 +1,12 @@
 //! Reading YAML with a byte span on every value.
 //!
-//! `serde_yaml` (deprecated upstream) is confined to this module so it can be
-//! swapped later. It decides scalar typing (YAML 1.2 rules) and reports syntax
-//! errors; `yaml-rust2` supplies the positions serde_yaml does not expose. The
-//! two are walked in lockstep: serde_yaml's `Mapping` keeps insertion order, so
-//! the n-th event-level entry matches the n-th serde entry.
+//! A document is read once: `yaml-rust2`'s events give the structure and the
+//! positions, and plain scalars are typed here by the rules `serde_yaml`
+//! applies (YAML 1.2: null, bool, int, float, else text). `serde_yaml`
+//! (deprecated upstream) is confined to this module so it can be swapped: it
+//! words syntax errors, and it types the rare documents whose typing is an
+//! error or unusual (see `parse_checked`), so those diagnostics are the ones
+//! it always gave. JSON text takes a faster path of its own (`json`).
 //!
 //! Anchors and aliases are rejected: a state file has no use for them, aliases
 //! would make the serde tree (expanded) and the event stream (not expanded)
@@ -99,30 +101,113 @@ pub fn offset_of(text: &str, line: usize, col: usize) -> usize {
 }
 
 /// Parse one YAML document; see the module docs for what is rejected.
+///
+/// JSON text (a document that starts with `{`) takes a fast path that builds
+/// the same nodes with the same spans; anything it is not sure about (a
+/// syntax error, a duplicate key, deep nesting, an odd number) goes the YAML
+/// way, so every diagnostic is the one the YAML path gives.
 pub fn parse(text: &str) -> Result<Node, YamlError> {
-    let mut builder = Builder {
-        text,
-        events: collect_events(text).map_err(|event_err| {
-            // Asking serde_yaml about absurdly deep input takes seconds.
-            if event_err.message.contains("recursion limit") {
-                return YamlError::new(too_deep(), event_err.span);
-            }
-            // libyaml's wording is the one users of serde_yaml know; only fall
-            // back to yaml-rust2's if libyaml had no complaint.
-            match serde_yaml::from_str::<serde_yaml::Value>(text) {
-                Err(e) => serde_error(text, &e),
-                Ok(_) => event_err,
-            }
-        })?,
-        pos: 0,
-    };
+    if text.trim_start().starts_with('{') {
+        if let Some(node) = json::parse(text) {
+            return Ok(node);
+        }
+    }
+    parse_yaml(text)
+}
+
+/// The YAML path: one pass over yaml-rust2's events, typing plain scalars by
+/// serde_yaml's rules (null, bool, int, float, else text). The rare inputs
+/// whose typing is an error or unusual (a key that is not text, a whole
+/// number beyond `i64`, `.nan`) go through `parse_checked`, which asks
+/// serde_yaml itself, so their diagnostics stay exactly as they were.
+fn parse_yaml(text: &str) -> Result<Node, YamlError> {
+    let mut builder = Builder { text, events: collect_events(text).map_err(|e| libyaml_error(text, e))?, pos: 0 };
+    match builder.document(Typing::Own) {
+        Err(e) if e.message == ODD => parse_checked(text),
+        result => result,
+    }
+}
+
+/// The two-pass reading that lets serde_yaml type every scalar: slower, and
+/// only used for the inputs `parse_yaml` hands it.
+fn parse_checked(text: &str) -> Result<Node, YamlError> {
+    let mut builder = Builder { text, events: collect_events(text).map_err(|e| libyaml_error(text, e))?, pos: 0 };
     // A structure-only pass first: its errors (depth, duplicate keys, tags,
     // documents) have precise spans, and it keeps pathological input away
     // from serde_yaml, which is slow on it.
-    builder.document(None)?;
+    builder.document(Typing::Raw)?;
     let typed = serde_yaml::from_str::<serde_yaml::Value>(text).map_err(|e| serde_error(text, &e))?;
     builder.pos = 0;
-    builder.document(Some(&typed))
+    builder.document(Typing::Serde(&typed))
+}
+
+fn libyaml_error(text: &str, event_err: YamlError) -> YamlError {
+    // Asking serde_yaml about absurdly deep input takes seconds.
+    if event_err.message.contains("recursion limit") {
+        return YamlError::new(too_deep(), event_err.span);
+    }
+    // libyaml's wording is the one users of serde_yaml know; only fall
+    // back to yaml-rust2's if libyaml had no complaint.
+    match serde_yaml::from_str::<serde_yaml::Value>(text) {
+        Err(e) => serde_error(text, &e),
+        Ok(_) => event_err,
+    }
+}
+
+/// Marks "hand this input to `parse_checked`"; never shown to anyone.
+const ODD: &str = "\u{0}odd";
+
+/// How scalars are typed in a pass of the builder.
+#[derive(Clone, Copy)]
+enum Typing<'v> {
+    /// Everything is text (the structure-only pass).
+    Raw,
+    /// By our copy of serde_yaml's rules.
+    Own,
+    /// By a serde_yaml tree of the same document.
+    Serde(&'v serde_yaml::Value),
+}
+
+/// A plain scalar typed as serde_yaml types it (`visit_untagged_scalar`), or
+/// `None` when its typing is unusual enough to leave to serde_yaml itself.
+fn resolve_plain(raw: &str) -> Option<Value> {
+    match raw {
+        "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
+        "true" | "True" | "TRUE" => return Some(Value::Bool(true)),
+        "false" | "False" | "FALSE" => return Some(Value::Bool(false)),
+        _ => {}
+    }
+    let first = raw.as_bytes().first().copied().unwrap_or(b'a');
+    // Only text that starts like a number can be one (`.5`, `+1`, `-.inf`).
+    if !(first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.')) {
+        return Some(Value::Str(raw.to_string()));
+    }
+    let digits = raw.strip_prefix(['+', '-']).unwrap_or(raw);
+    if digits.len() > 1 && digits.starts_with('0') && digits.bytes().all(|b| b.is_ascii_digit()) {
+        // Leading zeros: text in YAML 1.2.
+        return Some(Value::Str(raw.to_string()));
+    }
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) && !digits.starts_with(['+', '-']) {
+        // Decimal whole numbers; anything beyond i64 is for serde_yaml.
+        return raw.parse::<i64>().ok().map(Value::Int);
+    }
+    if digits.starts_with("0x") || digits.starts_with("0o") || digits.starts_with("0b") {
+        return None;
+    }
+    if digits.starts_with(['+', '-']) {
+        return Some(Value::Str(raw.to_string()));
+    }
+    if raw.bytes().any(|b| b.is_ascii_alphabetic() && !matches!(b, b'e' | b'E')) {
+        // `.inf`, `.nan`, `1d`, `5:15/km` ...: `.inf`/`.nan` are for serde_yaml.
+        let lower = digits.to_ascii_lowercase();
+        return if lower == ".inf" || lower == ".nan" { None } else { Some(Value::Str(raw.to_string())) };
+    }
+    let unsigned = raw.strip_prefix('+').unwrap_or(raw);
+    match unsigned.parse::<f64>() {
+        Ok(f) if f.is_finite() => Some(Value::Float(f)),
+        Ok(_) => None,
+        Err(_) => Some(Value::Str(raw.to_string())),
+    }
 }
 
 fn serde_error(text: &str, err: &serde_yaml::Error) -> YamlError {
@@ -163,9 +248,21 @@ fn char_span(text: &str, at: usize) -> Span {
 
 /// Events with their positions already converted to byte offsets.
 fn collect_events(text: &str) -> Result<Vec<(Event, usize)>, YamlError> {
-    // yaml-rust2 0.10 markers count chars; this maps char index -> byte offset.
-    let char_starts: Vec<usize> = text.char_indices().map(|(i, _)| i).chain(std::iter::once(text.len())).collect();
-    let to_byte = |index: usize| char_starts.get(index).copied().unwrap_or(text.len());
+    // yaml-rust2 0.10 markers count chars; this maps char index -> byte offset
+    // (the identity for ASCII text, the common case, which needs no table).
+    let ascii = text.is_ascii();
+    let char_starts: Vec<usize> = if ascii {
+        Vec::new()
+    } else {
+        text.char_indices().map(|(i, _)| i).chain(std::iter::once(text.len())).collect()
+    };
+    let to_byte = |index: usize| {
+        if ascii {
+            index.min(text.len())
+        } else {
+            char_starts.get(index).copied().unwrap_or(text.len())
+        }
+    };
     let mut parser = Parser::new_from_str(text);
     let mut events = Vec::new();
     loop {
@@ -202,7 +299,7 @@ impl Builder<'_> {
         self.events.get(self.pos).map(|(e, _)| e)
     }
 
-    fn document(&mut self, sv: Option<&serde_yaml::Value>) -> Result<Node, YamlError> {
+    fn document(&mut self, sv: Typing<'_>) -> Result<Node, YamlError> {
         if self.peek() == Some(&Event::StreamStart) {
             self.pos += 1;
         }
@@ -229,15 +326,18 @@ impl Builder<'_> {
         YamlError::new("could not make sense of this part of the file", char_span(self.text, at))
     }
 
-    fn node(&mut self, sv: Option<&serde_yaml::Value>, depth: usize) -> Result<Node, YamlError> {
+    fn node(&mut self, sv: Typing<'_>, depth: usize) -> Result<Node, YamlError> {
         let (event, at) = self.next();
         match event {
             Event::Scalar(raw, style, anchor, tag) => {
                 let span = scalar_span(self.text, at, &raw, style);
                 check_decorations(self.text, anchor, tag.is_some(), &span)?;
                 let value = match sv {
-                    Some(v) => scalar_value(v, &span).ok_or_else(|| self.mismatch(at))??,
-                    None => Value::Str(raw),
+                    Typing::Serde(v) => scalar_value(v, &span).ok_or_else(|| self.mismatch(at))??,
+                    Typing::Own if style == TScalarStyle::Plain => {
+                        resolve_plain(&raw).ok_or_else(|| YamlError::new(ODD, span.clone()))?
+                    }
+                    Typing::Own | Typing::Raw => Value::Str(raw),
                 };
                 Ok(Node { value, span })
             }
@@ -246,15 +346,15 @@ impl Builder<'_> {
                 check_decorations(self.text, anchor, tag.is_some(), &head)?;
                 self.check_depth(depth, &head)?;
                 let items = match sv {
-                    Some(serde_yaml::Value::Sequence(items)) => Some(items),
-                    Some(_) => return Err(self.mismatch(at)),
-                    None => None,
+                    Typing::Serde(serde_yaml::Value::Sequence(items)) => Some(items),
+                    Typing::Serde(_) => return Err(self.mismatch(at)),
+                    _ => None,
                 };
                 let mut nodes = Vec::new();
                 while self.peek() != Some(&Event::SequenceEnd) {
                     let item = match items {
-                        Some(items) => Some(items.get(nodes.len()).ok_or_else(|| self.mismatch(at))?),
-                        None => None,
+                        Some(items) => Typing::Serde(items.get(nodes.len()).ok_or_else(|| self.mismatch(at))?),
+                        None => sv,
                     };
                     nodes.push(self.node(item, depth + 1)?);
                 }
@@ -271,9 +371,9 @@ impl Builder<'_> {
                 check_decorations(self.text, anchor, tag.is_some(), &head)?;
                 self.check_depth(depth, &head)?;
                 let mut serde_entries = match sv {
-                    Some(serde_yaml::Value::Mapping(m)) => Some(m.iter()),
-                    Some(_) => return Err(self.mismatch(at)),
-                    None => None,
+                    Typing::Serde(serde_yaml::Value::Mapping(m)) => Some(m.iter()),
+                    Typing::Serde(_) => return Err(self.mismatch(at)),
+                    _ => None,
                 };
                 let mut entries: Vec<Entry> = Vec::new();
                 let mut seen = HashSet::new();
@@ -282,11 +382,11 @@ impl Builder<'_> {
                         Some(it) => Some(it.next().ok_or_else(|| self.mismatch(at))?),
                         None => None,
                     };
-                    let (key, key_span) = self.key(pair.map(|(k, _)| k))?;
+                    let (key, key_span) = self.key(pair.map_or(sv, |(k, _)| Typing::Serde(k)))?;
                     if !seen.insert(key.clone()) {
                         return Err(YamlError::new(format!("`{key}` appears twice in this map"), key_span));
                     }
-                    let value = self.node(pair.map(|(_, v)| v), depth + 1)?;
+                    let value = self.node(pair.map_or(sv, |(_, v)| Typing::Serde(v)), depth + 1)?;
                     entries.push(Entry { key, key_span, value });
                 }
                 if serde_entries.is_some_and(|mut it| it.next().is_some()) {
@@ -309,7 +409,7 @@ impl Builder<'_> {
         }
     }
 
-    fn key(&mut self, sk: Option<&serde_yaml::Value>) -> Result<(String, Span), YamlError> {
+    fn key(&mut self, sk: Typing<'_>) -> Result<(String, Span), YamlError> {
         let (event, at) = self.next();
         let Event::Scalar(raw, style, anchor, tag) = event else {
             return Err(YamlError::new("keys must be names, not lists or maps", char_span(self.text, at)));
@@ -317,8 +417,16 @@ impl Builder<'_> {
         let span = scalar_span(self.text, at, &raw, style);
         check_decorations(self.text, anchor, tag.is_some(), &span)?;
         match sk {
-            None | Some(serde_yaml::Value::String(_)) => Ok((raw, span)),
-            Some(_) => Err(YamlError::new(
+            Typing::Raw | Typing::Serde(serde_yaml::Value::String(_)) => Ok((raw, span)),
+            // A key that would not type as text is left to serde_yaml, which
+            // the structure pass reaches only after its own checks.
+            Typing::Own => match style {
+                TScalarStyle::Plain if !matches!(resolve_plain(&raw), Some(Value::Str(_))) => {
+                    Err(YamlError::new(ODD, span))
+                }
+                _ => Ok((raw, span)),
+            },
+            Typing::Serde(_) => Err(YamlError::new(
                 format!("keys must be names; `{raw}` is not (put it in quotes if it is meant as one)"),
                 span,
             )),
@@ -451,6 +559,8 @@ fn first_line_len(s: &str) -> usize {
     };
     line.trim_end().len()
 }
+
+mod json;
 
 #[cfg(test)]
 mod tests;

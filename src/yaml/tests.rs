@@ -260,3 +260,120 @@ fn clean_message_strips_locations() {
         "did not find key, while parsing a map"
     );
 }
+
+/// Our scalar typing agrees with serde_yaml's on everything a state may hold,
+/// and on the corner cases of its number rules.
+#[test]
+fn own_typing_matches_serde_yaml() {
+    let scalars = [
+        "",
+        "~",
+        "null",
+        "Null",
+        "NULL",
+        "true",
+        "True",
+        "FALSE",
+        "yes",
+        "no",
+        "on",
+        "0",
+        "00",
+        "007",
+        "-0",
+        "+5",
+        "-12",
+        "1.5",
+        "-1.5",
+        "+1.5",
+        ".5",
+        "1.",
+        ".",
+        "1e5",
+        "1E-3",
+        "0e5",
+        "1_000",
+        "0x1F",
+        "0o17",
+        "0b101",
+        "-0x1F",
+        "+-1",
+        "inf",
+        "-inf",
+        "+inf",
+        ".inf",
+        "-.inf",
+        "+.inf",
+        ".nan",
+        ".NaN",
+        "nan",
+        "infinity",
+        "1e400",
+        "9223372036854775807",
+        "9223372036854775808",
+        "-9223372036854775809",
+        "99999999999999999999999999999999999999999",
+        "2026-11-28",
+        "2026-11-28T07:40:00+01:00",
+        "07:40",
+        "12:30:00",
+        "5:15/km",
+        "1h50m",
+        "137 lb",
+        "64F",
+        "e5",
+        "1e",
+        "1.2.3",
+        "Jo Runner",
+        "-",
+        "+",
+        "a: b",
+    ];
+    for scalar in scalars {
+        let text = format!("value: {scalar}\nlist: [{scalar}]\n");
+        let fast = parse_yaml(&text);
+        let checked = parse_checked(&text);
+        assert_eq!(fast, checked, "typing of `{scalar}`");
+    }
+    for key in ["1", "true", "null", "~", "1.5", "\"1\"", "'true'", "name"] {
+        let text = format!("{key}: 1\nother: 2\n");
+        assert_eq!(parse_yaml(&text), parse_checked(&text), "key `{key}`");
+    }
+    assert_eq!(parse_yaml(STATE), parse_checked(STATE));
+}
+
+/// JSON text gives the same nodes, spans included, by the fast path as by
+/// the YAML path; and whatever the fast path refuses goes the YAML way.
+#[test]
+fn json_fast_path_matches_the_yaml_path() {
+    let docs = [
+        r#"{"now": "2026-11-28T08:15:00+01:00", "athlete": {"name": "Jo \"the\" Runner", "max_hr": 186}}"#,
+        "{\n  \"last_session\": {\n    \"kind\": \"long_run\",\n    \"weight_before\": 62.4,\n    \"cooled_down\": false\n  },\n  \"hrv\": {\"today\": null, \"readings\": [{\"date\": \"2026-11-24\", \"rmssd\": 61}, {\"date\": \"2026-11-25\", \"rmssd\": 5.8e1}]}\n}\n",
+        r#"{"a": [], "b": {}, "c": [1, -2, 3.25, -0, 1E3], "d": "caf\u00e9 \/ \n", "e": "été"}"#,
+        r#"{"a":1,"b":[true,false,null]}"#,
+        "  {\"padded\": 1}  \n",
+    ];
+    for doc in docs {
+        let fast = json::parse(doc).unwrap_or_else(|| panic!("fast path refused {doc}"));
+        assert_eq!(Ok(fast), parse_yaml(doc), "{doc}");
+    }
+    // Refused by the fast path; `parse` then answers exactly as YAML does.
+    let refused = [
+        r#"{"a": 1, "a": 2}"#,
+        r#"{"a": 1,}"#,
+        r#"{"a": 01}"#,
+        r#"{"a": 99999999999999999999}"#,
+        r#"{"a": "\ud83d\ude00"}"#,
+        r#"{"a": nul}"#,
+        "{\"a\":\t1}",
+        "{\"a\": 1} trailing",
+        "{\"a\": 1}\n---\n{}",
+    ];
+    for doc in refused {
+        assert_eq!(json::parse(doc), None, "{doc}");
+        assert_eq!(parse(doc), parse_yaml(doc), "{doc}");
+    }
+    let deep = format!("{}1{}", "{\"a\": ".repeat(40), "}".repeat(40));
+    assert_eq!(json::parse(&deep), None);
+    assert!(parse(&deep).is_err());
+}
