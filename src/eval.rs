@@ -4,12 +4,14 @@
 //!
 //! Speed comes from the shape of the work, not from tricks: names were
 //! resolved to slots by the checker, units were normalised, constants were
-//! folded, and defines are computed once per athlete in dependency order.
+//! folded, and each define is computed once per athlete, the first time a
+//! rule (or a hole of its advice) reads it.
 //! Each rule is evaluated once, keeping a brief trace (one push per condition,
 //! `and`/`or` short-circuit) that is dropped unless the rule fired; only then
 //! are the values its reasons show read. `explain` asks for a full trace
 //! instead: no short-circuits, every condition with its value.
 
+use std::cell::OnceCell;
 use std::cmp::Ordering;
 use std::ops::Range;
 
@@ -78,8 +80,6 @@ pub struct Outcome {
     /// The rules that fired and were not suppressed, in output order: by
     /// timing, then priority, then file order.
     pub recommendations: Vec<usize>,
-    /// Every define's value, in `Program::defines` order.
-    pub defines: Vec<Value>,
     /// `now`, and how the athlete wants numbers shown.
     pub now: Option<DateTime<FixedOffset>>,
     pub units: UnitSystem,
@@ -128,13 +128,10 @@ fn run(program: &Program, facts: &[Value], trace_all: bool) -> Outcome {
         Some(Value::Instant(t)) => Some(*t),
         _ => None,
     };
-    let mut defines = Vec::with_capacity(program.defines.len());
-    for define in &program.defines {
-        let value =
-            Evaluator { facts, defines: &defines, now, atoms: &program.atoms }.eval(&define.expr, 0.0, &mut NoTrace);
-        defines.push(value);
-    }
-    let ev = Evaluator { facts, defines: &defines, now, atoms: &program.atoms };
+    // Defines are computed on demand, once each: a program whose rules read
+    // none of the prelude's defines pays nothing for them.
+    let defines: Vec<OnceCell<Value>> = program.defines.iter().map(|_| OnceCell::new()).collect();
+    let ev = Evaluator { facts, defines: &defines, define_exprs: &program.defines, now, atoms: &program.atoms };
 
     let mut rules: Vec<RuleOutcome> = Vec::with_capacity(program.rules.len());
     let mut records: Vec<Record> = Vec::new();
@@ -181,7 +178,7 @@ fn run(program: &Program, facts: &[Value], trace_all: bool) -> Outcome {
         (0..program.facts.len()).map(|f| facts.get(f).is_none_or(Value::is_missing)).collect();
     let missing_facts = missing_facts(program, &rules, &records, &fact_missing, trace_all);
     let units = crate::state::unit_system(program, facts);
-    Outcome { rules, recommendations: active, defines, now, units, fact_missing, missing_facts, records, values }
+    Outcome { rules, recommendations: active, now, units, fact_missing, missing_facts, records, values }
 }
 
 fn is_fired(rules: &[RuleOutcome], i: usize) -> bool {
@@ -356,7 +353,9 @@ impl Tracer for Vec<Record> {
 
 struct Evaluator<'a> {
     facts: &'a [Value],
-    defines: &'a [Value],
+    /// Each define's value once something has needed it.
+    defines: &'a [OnceCell<Value>],
+    define_exprs: &'a [DefineDef],
     now: Option<DateTime<FixedOffset>>,
     atoms: &'a [Atom],
 }
@@ -366,7 +365,13 @@ impl Evaluator<'_> {
         let slot = slot as usize;
         match self.facts.get(slot) {
             Some(v) => Some(v),
-            None => self.defines.get(slot - self.facts.len()),
+            None => {
+                let i = slot - self.facts.len();
+                let expr = &self.define_exprs.get(i)?.expr;
+                // The checker proved defines acyclic, so computing one never
+                // asks for itself.
+                Some(self.defines.get(i)?.get_or_init(|| self.eval(expr, 0.0, &mut NoTrace)))
+            }
         }
     }
 
