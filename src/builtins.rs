@@ -24,6 +24,8 @@ pub enum Builtin {
     Last,
     Mean,
     MeanLast,
+    LnMeanLast,
+    LnSdLast,
     Streak,
     Slope,
     FirstKnown,
@@ -140,6 +142,12 @@ pub const BUILTINS: &[BuiltinInfo] = &[
     BuiltinInfo { name: "mean_last", builtin: Builtin::MeanLast, min_args: 2, max_args: 2, params: &[Param::Series, Param::Window],
         signature: "mean_last(series, window) -> quantity",
         doc: "The mean of the readings dated within `window` (a duration, counted in whole days) up to and including the date of `now`; unknown when none fall inside." },
+    BuiltinInfo { name: "ln_mean_last", builtin: Builtin::LnMeanLast, min_args: 2, max_args: 2, params: &[Param::Series, Param::Window],
+        signature: "ln_mean_last(series, window) -> number",
+        doc: "The mean of the natural logarithms of the readings dated within `window` up to the date of `now` (ln rMSSD, as HRV apps average it); unknown when none fall inside or a reading is not positive." },
+    BuiltinInfo { name: "ln_sd_last", builtin: Builtin::LnSdLast, min_args: 2, max_args: 2, params: &[Param::Series, Param::Window],
+        signature: "ln_sd_last(series, window) -> number",
+        doc: "The sample standard deviation of the natural logarithms of the readings within `window` up to the date of `now`; unknown with fewer than 2 readings or a reading that is not positive." },
     BuiltinInfo { name: "streak", builtin: Builtin::Streak, min_args: 2, max_args: 2, params: &[Param::Series, Param::Condition],
         signature: "streak(series, condition) -> number",
         doc: "Consecutive days, counted back from the newest reading, on which `condition` holds; inside the condition the reading's field name stands for that day's value. The newest reading must be from the day of `now` or the day before, and a missing day ends the streak: `consecutive` means calendar days." },
@@ -228,9 +236,13 @@ pub fn result_type(builtin: Builtin, args: &[Ty]) -> Result<Ty, ArgError> {
     Ok(match builtin {
         Builtin::Since | Builtin::Until | Builtin::DaysSince => Ty::Num(Dim::TIME),
         Builtin::Date => Ty::Date,
-        Builtin::MonthsSince | Builtin::Count | Builtin::Streak | Builtin::CountLast | Builtin::CountWhere => {
-            Ty::Num(Dim::NONE)
-        }
+        Builtin::MonthsSince
+        | Builtin::Count
+        | Builtin::Streak
+        | Builtin::CountLast
+        | Builtin::CountWhere
+        | Builtin::LnMeanLast
+        | Builtin::LnSdLast => Ty::Num(Dim::NONE),
         Builtin::Round | Builtin::Min | Builtin::Max | Builtin::Abs | Builtin::FirstKnown => first,
         Builtin::MeanLast | Builtin::MinLast | Builtin::MaxLast => Ty::Num(series_dim),
         Builtin::Slope => Ty::Num(series_dim.div(Dim::TIME)),
@@ -298,6 +310,17 @@ pub fn call(builtin: Builtin, args: &[Value], now: Option<DateTime<FixedOffset>>
         (Builtin::Last, Value::List(l)) => l.last().cloned(),
         (Builtin::Mean, Value::Series(r)) => mean(r.iter().map(|r| r.value)),
         (Builtin::Mean, Value::List(l)) => mean(l.iter().filter_map(|v| num(Some(v)))),
+        (Builtin::LnMeanLast | Builtin::LnSdLast, Value::Series(r)) => {
+            let days = num(args.get(1)).map(|w| (w / DAY).round() as i64);
+            match (days, today(now)) {
+                (Some(days), Some(today)) => {
+                    let logs: Option<Vec<f64>> =
+                        window(r, today, days).map(|r| (r.value > 0.0).then(|| r.value.ln())).collect();
+                    logs.and_then(|l| if builtin == Builtin::LnMeanLast { mean(l.into_iter()) } else { sample_sd(&l) })
+                }
+                _ => None,
+            }
+        }
         (
             Builtin::MeanLast | Builtin::Slope | Builtin::CountLast | Builtin::MinLast | Builtin::MaxLast,
             Value::Series(r),
@@ -329,6 +352,17 @@ fn window(readings: &[Reading], today: NaiveDate, days: i64) -> impl Iterator<It
 fn mean(values: impl Iterator<Item = f64>) -> Option<Value> {
     let (sum, n) = values.fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
     (n > 0).then(|| Value::Num(sum / n as f64))
+}
+
+/// Sample standard deviation (n - 1); needs two values.
+fn sample_sd(values: &[f64]) -> Option<Value> {
+    let n = values.len();
+    if n < 2 {
+        return None;
+    }
+    let m = values.iter().sum::<f64>() / n as f64;
+    let var = values.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (n - 1) as f64;
+    Some(Value::Num(var.sqrt()))
 }
 
 fn slope_per_second<'a>(readings: impl Iterator<Item = &'a Reading>, today: NaiveDate) -> Option<Value> {

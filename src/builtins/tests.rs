@@ -126,3 +126,16 @@ fn window_builtins_count_and_bound_the_readings_inside() {
     let empty = Value::Series(Vec::new().into());
     assert_eq!(call_with_condition(Builtin::CountWhere, &[empty, w(3.0)], now(), below_60), Value::Num(0.0));
 }
+
+#[test]
+fn ln_mean_and_sd_over_a_window() {
+    let r = series(&[(20, 10.0), (26, 100.0), (27, 1000.0), (28, 10_000.0)]);
+    let w = |d: f64| Value::Num(d * DAY);
+    let Value::Num(m) = call(Builtin::LnMeanLast, &[Value::Series(r.clone().into()), w(3.0)], now()) else { panic!() };
+    assert!((m - 1000f64.ln()).abs() < 1e-9, "{m}");
+    let Value::Num(sd) = call(Builtin::LnSdLast, &[Value::Series(r.clone().into()), w(3.0)], now()) else { panic!() };
+    assert!((sd - 10f64.ln()).abs() < 1e-9, "{sd}");
+    // One reading has no spread; none in the window gives no mean.
+    assert_eq!(call(Builtin::LnSdLast, &[Value::Series(r.clone().into()), w(1.0)], now()), Value::Missing);
+    assert_eq!(call(Builtin::LnMeanLast, &[Value::Series(series(&[(1, 50.0)]).into()), w(7.0)], now()), Value::Missing);
+}
