@@ -6,7 +6,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, TimeZone};
+use chrono_tz::Tz;
 
 use crate::diagnostic::{suggest, Diagnostic, SourceFile, Span};
 use crate::program::Program;
@@ -92,10 +93,11 @@ pub fn load(program: &Program, file: &Arc<SourceFile>, now: NowSource) -> Result
         Ok(root) => root,
         Err(e) => {
             let span = Span::new(e.span.start, e.span.end.max(e.span.start));
+            let help = e.help.unwrap_or_else(|| "a state file is YAML: `field: value`, nested by indentation".into());
             return Err(vec![Diagnostic::error("state::syntax", e.message)
                 .in_file(file)
                 .label(span, "here")
-                .help("a state file is YAML: `field: value`, nested by indentation")]);
+                .help(help)]);
         }
     };
     load_node(program, file, &root, now)
@@ -118,6 +120,10 @@ pub fn load_node(
         written: vec![false; program.facts.len()],
         group_spans: std::collections::HashMap::new(),
         series_spans: vec![Vec::new(); program.facts.len()],
+        local_times: Vec::new(),
+        list_item: None,
+        broken_groups: Vec::new(),
+        no_zone_reported: false,
     };
     match &root.value {
         Yaml::Null => {
@@ -127,6 +133,7 @@ pub fn load_node(
                 .help("a state needs at least `last_session:` with its `kind` and `ended_at`")]);
         }
         Yaml::Map(_) => loader.map(root, ""),
+        Yaml::Str(text) if yaml::missing_space(text).is_some() => loader.missing_space(text, root),
         _ => loader.error(
             "state::type",
             format!("expected a map of fields, found {}", root.kind_name()),
@@ -135,7 +142,9 @@ pub fn load_node(
             Some("write fields as `name: value` lines".into()),
         ),
     }
-    let now_value = loader.resolve_now(now);
+    let zone = loader.time_zone();
+    let now_value = loader.resolve_now(now, zone.as_ref());
+    loader.resolve_local_times(zone.as_ref(), now_value);
     loader.finish(now_value);
     if loader.errors.is_empty() {
         Ok(State { file: Arc::clone(file), facts: loader.facts, spans: loader.spans })
@@ -159,6 +168,57 @@ struct Loader<'a> {
     /// Where each group (`last_session:`) was written, so that a missing
     /// field can be pointed at the group it belongs in.
     group_spans: std::collections::HashMap<String, Span>,
+    /// Times written without an offset (`2026-11-28 07:30`): read in the
+    /// athlete's time zone once the whole file is read, since
+    /// `athlete.timezone` may come after them. Fact, item of a list, the
+    /// time, where it was written.
+    local_times: Vec<(usize, Option<usize>, NaiveDateTime, Span)>,
+    /// The item of a list being read, for `local_times`.
+    list_item: Option<usize>,
+    /// Groups written as something other than fields (reported once): their
+    /// required fields are not reported missing on top.
+    broken_groups: Vec<String>,
+    /// A time without an offset and no time zone was reported: one such
+    /// error says it for the whole file.
+    no_zone_reported: bool,
+}
+
+/// The fact that names the athlete's time zone.
+pub const TIME_ZONE_FACT: &str = "athlete.timezone";
+
+/// A time written without an offset: `2026-11-28T07:30`, `2026-11-28 07:30`,
+/// with or without seconds.
+pub fn parse_local_time(text: &str) -> Option<NaiveDateTime> {
+    ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(text.trim(), f).ok())
+}
+
+/// A clock duration `h:mm:ss` (`1:12:00` is 1 h 12 min), in seconds, as a
+/// watch shows it. Two parts (`45:30`) stay minutes and seconds, read by
+/// `units` like a pace.
+fn clock_duration(text: &str) -> Option<f64> {
+    let mut parts = text.trim().split(':');
+    let (h, m, sec) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || m.len() != 2 || sec.len() != 2 || h.is_empty() {
+        return None;
+    }
+    let num = |p: &str| p.chars().all(|c| c.is_ascii_digit()).then(|| p.parse::<f64>().ok()).flatten();
+    let (h, m, sec) = (num(h)?, num(m)?, num(sec)?);
+    (m < 60.0 && sec < 60.0).then_some(h * 3600.0 + m * 60.0 + sec)
+}
+
+/// Where a local time falls in a time zone: the one instant, or why not.
+pub fn in_zone(zone: &Tz, local: NaiveDateTime) -> Result<DateTime<FixedOffset>, String> {
+    match zone.from_local_datetime(&local) {
+        LocalResult::Single(t) => Ok(t.fixed_offset()),
+        LocalResult::Ambiguous(a, b) => Err(format!(
+            "happens twice in {zone} (the clocks go back): {} or {}",
+            a.fixed_offset().to_rfc3339(),
+            b.fixed_offset().to_rfc3339()
+        )),
+        LocalResult::None => Err(format!("does not exist in {zone} (the clocks go forward then)")),
+    }
 }
 
 impl Loader<'_> {
@@ -181,17 +241,36 @@ impl Loader<'_> {
                 match &entry.value.value {
                     Yaml::Map(_) => self.map(&entry.value, &path),
                     Yaml::Null => {}
-                    _ => self.error(
-                        "state::type",
-                        format!("`{path}` is a group of fields, found {}", entry.value.kind_name()),
-                        entry.value.span.clone().into(),
-                        "expected fields under it",
-                        Some(format!("write its fields indented below `{}:`", entry.key)),
-                    ),
+                    Yaml::Str(text) if yaml::missing_space(text).is_some() => {
+                        self.broken_groups.push(path.clone());
+                        self.missing_space(text, &entry.value);
+                    }
+                    _ => {
+                        self.broken_groups.push(path.clone());
+                        self.error(
+                            "state::type",
+                            format!("`{path}` is a group of fields, found {}", entry.value.kind_name()),
+                            entry.value.span.clone().into(),
+                            "expected fields under it",
+                            Some(format!("write its fields indented below `{}:`", entry.key)),
+                        )
+                    }
                 }
                 continue;
             }
-            // Unknown: suggest a sibling with a similar name.
+            // Unknown: where it belongs if it is a field of another group,
+            // else a sibling with a similar name.
+            if let Some(help) = self.belongs_elsewhere(&entry.key, prefix) {
+                let place = if prefix.is_empty() { String::new() } else { format!(" in `{prefix}`") };
+                self.error(
+                    "state::unknown-field",
+                    format!("`{}` is not a field{place}", entry.key),
+                    entry.key_span.clone().into(),
+                    "at the wrong level",
+                    Some(help),
+                );
+                continue;
+            }
             let siblings: Vec<String> = self
                 .program
                 .facts
@@ -222,6 +301,126 @@ impl Loader<'_> {
         }
     }
 
+    /// `soreness` written at the top level: "`soreness` belongs under
+    /// `symptoms:`". Looks for declared paths that have `key` as a segment
+    /// under another parent.
+    fn belongs_elsewhere(&self, key: &str, prefix: &str) -> Option<String> {
+        let mut parents: Vec<&str> = Vec::new();
+        for fact in &self.program.facts {
+            let mut start = 0;
+            for segment in fact.path.split('.') {
+                let parent = fact.path.get(..start.max(1) - 1).unwrap_or("");
+                if segment == key && parent != prefix && !parents.contains(&parent) {
+                    parents.push(parent);
+                }
+                start += segment.len() + 1;
+            }
+        }
+        let place = |p: &&str| {
+            if p.is_empty() {
+                "at the top level, not indented".to_string()
+            } else {
+                format!("under `{p}:`")
+            }
+        };
+        match parents.as_slice() {
+            [] => None,
+            [only] => Some(format!("`{key}` belongs {}", place(only))),
+            many => Some(format!("`{key}` belongs {}", many.iter().map(place).collect::<Vec<_>>().join(" or "))),
+        }
+    }
+
+    fn missing_space(&mut self, text: &str, node: &Node) {
+        let (key, value) = yaml::missing_space(text).map_or(("", ""), |(_, k, v)| (k, v));
+        self.error(
+            "state::syntax",
+            format!("a space is missing after the colon in `{key}:{value}`"),
+            node.span.clone().into(),
+            "no space after `:`",
+            Some(format!("write `{key}: {value}`")),
+        );
+    }
+
+    /// `athlete.timezone`, when the file gives a valid one.
+    fn time_zone(&self) -> Option<Tz> {
+        let slot = self.program.fact_index(TIME_ZONE_FACT)?;
+        match self.facts.get(slot) {
+            Some(Value::Text(name)) => name.parse::<Tz>().ok(),
+            _ => None,
+        }
+    }
+
+    /// Times written without an offset, read in `athlete.timezone`; without
+    /// one, in the offset of `now` (the state's or `--now`). A bad time zone
+    /// was reported already, so it is not reported again for every time.
+    fn resolve_local_times(&mut self, zone: Option<&Tz>, now: Option<DateTime<FixedOffset>>) {
+        let now_slot = self.program.now_slot.map(|s| s as usize);
+        let zone_written = self.program.fact_index(TIME_ZONE_FACT).is_some_and(|i| self.written.get(i) == Some(&true));
+        for (index, item, local, span) in std::mem::take(&mut self.local_times) {
+            if Some(index) == now_slot {
+                continue;
+            }
+            let path = self.program.facts.get(index).map_or(String::new(), |f| f.path.clone());
+            let resolved = match (zone, now) {
+                (Some(zone), _) => in_zone(zone, local),
+                (None, _) if zone_written => {
+                    self.set_missing(index);
+                    continue;
+                }
+                (None, Some(now)) => now.offset().from_local_datetime(&local).single().ok_or_else(String::new),
+                (None, None) if self.no_zone_reported => {
+                    self.set_missing(index);
+                    continue;
+                }
+                (None, None) => {
+                    self.set_missing(index);
+                    self.no_zone_reported = true;
+                    self.error(
+                        "state::date",
+                        format!("`{path}`: `{local}` has no offset and the state names no time zone"),
+                        span,
+                        "no offset",
+                        Some(format!("add `timezone: Europe/Paris` (your zone) under `athlete:`, or write the offset: `{}+01:00`", local.format("%Y-%m-%dT%H:%M:%S"))),
+                    );
+                    continue;
+                }
+            };
+            match resolved {
+                Ok(t) => self.set_instant(index, item, t),
+                Err(why) => {
+                    self.set_missing(index);
+                    self.error(
+                        "state::date",
+                        format!("`{path}`: {local} {why}"),
+                        span,
+                        "not a time there",
+                        Some("write the offset, e.g. `2026-10-25T02:30:00+01:00`".into()),
+                    );
+                }
+            }
+        }
+    }
+
+    fn set_missing(&mut self, index: usize) {
+        if let Some(slot) = self.facts.get_mut(index) {
+            *slot = Value::Missing;
+        }
+    }
+
+    fn set_instant(&mut self, index: usize, item: Option<usize>, t: DateTime<FixedOffset>) {
+        match (self.facts.get_mut(index), item) {
+            (Some(slot), None) => *slot = Value::Instant(t),
+            (Some(Value::List(items)), Some(i)) => {
+                let mut list = items.to_vec();
+                if let Some(v) = list.get_mut(i) {
+                    *v = Value::Instant(t);
+                }
+                *items = list.into();
+            }
+            _ => {}
+        }
+    }
+
     fn fact(&mut self, index: usize, path: &str, node: &Node) {
         let Some(fact) = self.program.facts.get(index) else { return };
         if let Some(w) = self.written.get_mut(index) {
@@ -231,7 +430,12 @@ impl Loader<'_> {
             Ty::List(item) => match &node.value {
                 Yaml::Seq(items) => {
                     let item = (**item).clone();
-                    let values: Vec<Value> = items.iter().filter_map(|n| self.scalar(index, path, &item, n)).collect();
+                    let mut values = Vec::with_capacity(items.len());
+                    for (i, n) in items.iter().enumerate() {
+                        self.list_item = Some(i);
+                        values.extend(self.scalar(index, path, &item, n));
+                    }
+                    self.list_item = None;
                     (values.len() == items.len()).then(|| Value::List(values.into()))
                 }
                 _ => self.type_error(path, &fact.ty, node),
@@ -289,6 +493,9 @@ impl Loader<'_> {
                 let parsed = match &node.value {
                     Yaml::Int(i) => Ok(unit.to_canonical(*i as f64)),
                     Yaml::Float(f) => Ok(unit.to_canonical(*f)),
+                    Yaml::Str(s) if *dim == Dim::TIME && clock_duration(s).is_some() => {
+                        Ok(clock_duration(s).unwrap_or(0.0))
+                    }
                     Yaml::Str(s) => units::parse_quantity(s, *dim, unit),
                     _ => Ok(0.0),
                 };
@@ -313,6 +520,20 @@ impl Loader<'_> {
                 }
             }
             (Ty::Bool, Yaml::Bool(b)) => Some(Value::Bool(*b)),
+            (Ty::Text, Yaml::Str(s)) if path == TIME_ZONE_FACT && s.parse::<Tz>().is_err() => {
+                let names = chrono_tz::TZ_VARIANTS.iter().map(|z| z.name());
+                let help = suggest(s, names).unwrap_or_else(|| {
+                    "write an IANA time zone name such as `Europe/Paris` or `America/New_York`".into()
+                });
+                self.error(
+                    "state::unknown-enum-value",
+                    format!("`{s}` is not a time zone"),
+                    span,
+                    "unknown time zone",
+                    Some(help),
+                );
+                None
+            }
             (Ty::Text, Yaml::Str(s)) => Some(Value::Text(s.as_str().into())),
             (Ty::Enum(e), Yaml::Str(s)) => {
                 let values = self.program.enums.get(*e).map(|t| t.values.clone()).unwrap_or_default();
@@ -353,9 +574,15 @@ impl Loader<'_> {
             },
             (Ty::Instant, Yaml::Str(s)) => match DateTime::parse_from_rfc3339(s) {
                 Ok(t) => Some(Value::Instant(t)),
+                Err(_) if parse_local_time(s).is_some() => {
+                    let local = parse_local_time(s)?;
+                    self.local_times.push((index, self.list_item, local, span));
+                    // A stand-in until the time zone is known.
+                    Some(Value::Instant(local.and_utc().fixed_offset()))
+                }
                 Err(e) => {
                     let help = if NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok() || !s.contains(['+', 'Z', 'z']) {
-                        "an instant needs a time and an offset: `2026-11-28T07:40:00+01:00`"
+                        "write a date and a time: `2026-11-28 07:40` (in `athlete.timezone`) or `2026-11-28T07:40:00+01:00`"
                     } else {
                         "write an RFC 3339 time: `2026-11-28T07:40:00+01:00`"
                     };
@@ -484,11 +711,48 @@ impl Loader<'_> {
         ok.then(|| Value::Series(readings.into_iter().map(|(r, _)| r).collect::<Vec<_>>().into()))
     }
 
-    fn resolve_now(&mut self, now: NowSource) -> Option<DateTime<FixedOffset>> {
+    /// `--now`, else the state's `now` (a local one read in
+    /// `athlete.timezone`), else the clock. A `now` the file gave but got
+    /// wrong was reported; it is not replaced by the clock, which would only
+    /// add errors about dates "after now" that are not the coach's mistake.
+    fn resolve_now(&mut self, now: NowSource, zone: Option<&Tz>) -> Option<DateTime<FixedOffset>> {
         let slot = self.program.now_slot? as usize;
+        if let Some(at) = self.local_times.iter().position(|(i, ..)| *i == slot) {
+            let (_, _, local, span) = self.local_times.remove(at);
+            let zone_written =
+                self.program.fact_index(TIME_ZONE_FACT).is_some_and(|i| self.written.get(i) == Some(&true));
+            let resolved = match zone {
+                Some(zone) => in_zone(zone, local).map(Some),
+                None if zone_written => Ok(None),
+                None => Err(String::from("has no offset and the state names no time zone")),
+            };
+            match resolved {
+                Ok(t) => {
+                    if let Some(v) = self.facts.get_mut(slot) {
+                        *v = t.map_or(Value::Missing, Value::Instant);
+                    }
+                }
+                Err(why) => {
+                    self.set_missing(slot);
+                    let help = if zone.is_some() {
+                        "write the offset, e.g. `2026-03-29T03:30:00+02:00`".to_string()
+                    } else {
+                        self.no_zone_reported = true;
+                        format!(
+                            "add `timezone: Europe/Paris` (your zone) under `athlete:`, or write the offset: `{}+01:00`",
+                            local.format("%Y-%m-%dT%H:%M:%S")
+                        )
+                    };
+                    let label = if zone.is_some() { "not a time there" } else { "no offset" };
+                    self.error("state::date", format!("`now`: {local} {why}"), span, label, Some(help));
+                }
+            }
+        }
+        let written_bad = self.written.get(slot) == Some(&true) && self.facts.get(slot).is_some_and(Value::is_missing);
         let chosen = match (now.override_now, self.facts.get(slot)) {
             (Some(t), _) => Some(t),
             (None, Some(Value::Instant(t))) => Some(*t),
+            (None, _) if written_bad => None,
             (None, _) => now.fallback,
         };
         if let (Some(t), Some(v)) = (chosen, self.facts.get_mut(slot)) {
@@ -508,7 +772,10 @@ impl Loader<'_> {
                     if let Some(slot) = self.facts.get_mut(i) {
                         *slot = d.clone();
                     }
-                } else if !fact.optional && !self.written.get(i).copied().unwrap_or(false) {
+                } else if !fact.optional
+                    && !self.written.get(i).copied().unwrap_or(false)
+                    && !self.broken_groups.iter().any(|g| fact.path.starts_with(&format!("{g}.")))
+                {
                     let (parent, _) = fact.path.rsplit_once('.').unwrap_or(("", &fact.path));
                     let field = fact.path.rsplit('.').next().unwrap_or(&fact.path);
                     let doc = fact.doc.as_deref().map(|d| format!(" ({d})")).unwrap_or_default();
@@ -533,7 +800,8 @@ impl Loader<'_> {
             }
             let span = self.spans.get(i).copied().flatten().unwrap_or_default();
             if let Some(other) = fact.requires {
-                if self.facts.get(other).is_some_and(Value::is_missing) {
+                // A malformed `other` was reported already; it was given.
+                if self.facts.get(other).is_some_and(Value::is_missing) && self.written.get(other) != Some(&true) {
                     let other_path = program.facts.get(other).map_or("", |f| f.path.as_str());
                     self.error(
                         "state::requires",

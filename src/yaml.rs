@@ -53,11 +53,14 @@ pub struct Entry {
 pub struct YamlError {
     pub message: String,
     pub span: Span,
+    /// What to do about it, when the mistake is recognised (a tab, a missing
+    /// space after a colon).
+    pub help: Option<String>,
 }
 
 impl YamlError {
     fn new(message: impl Into<String>, span: Span) -> Self {
-        YamlError { message: message.into(), span }
+        YamlError { message: message.into(), span, help: None }
     }
 }
 
@@ -107,6 +110,62 @@ pub fn offset_of(text: &str, line: usize, col: usize) -> usize {
 /// syntax error, a duplicate key, deep nesting, an odd number) goes the YAML
 /// way, so every diagnostic is the one the YAML path gives.
 pub fn parse(text: &str) -> Result<Node, YamlError> {
+    parse_any(text).map_err(|e| recognise(text, e))
+}
+
+/// The two syntax mistakes people make most, said in their words rather
+/// than the parser's: a tab in the indentation, and `kind:tempo` with no
+/// space after the colon. Only lines up to the one the parser stopped at are
+/// looked at, since the mistake comes before the point it was noticed.
+fn recognise(text: &str, err: YamlError) -> YamlError {
+    let mut offset = 0;
+    let mut colon = None;
+    for line in text.split_inclusive('\n') {
+        if offset > err.span.start {
+            break;
+        }
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        if let Some(tab) = line.get(..indent).and_then(|lead| lead.find('\t')) {
+            return YamlError {
+                message: "YAML does not allow tabs for indentation; use spaces".into(),
+                span: offset + tab..offset + tab + 1,
+                help: Some("indent with spaces (two per level); set your editor to insert spaces for tabs".into()),
+            };
+        }
+        if colon.is_none() {
+            if let Some((start, key, value)) = missing_space(line) {
+                colon = Some((offset + start, key, value));
+            }
+        }
+        offset += line.len();
+    }
+    match colon {
+        Some((start, key, value)) => YamlError {
+            message: format!("a space is missing after the colon in `{key}:{value}`"),
+            span: start..start + key.len() + 1 + value.len(),
+            help: Some(format!("write `{key}: {value}`")),
+        },
+        None => err,
+    }
+}
+
+/// `kind:tempo` at the start of a line (after indentation and an optional
+/// `- `): a field name, a colon, and a value glued to it. Returns where the
+/// name starts, the name and the value.
+pub fn missing_space(line: &str) -> Option<(usize, &str, &str)> {
+    let body = line.trim_start_matches([' ', '\t']);
+    let body = body.strip_prefix("- ").map_or(body, |b| b.trim_start());
+    let start = line.len() - body.len();
+    let body = body.trim_end();
+    let body = body.split(" #").next().unwrap_or(body);
+    let (key, value) = body.split_once(':')?;
+    let is_name = key.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let glued = value.chars().next().is_some_and(|c| !c.is_whitespace() && c != '/' && c != ':');
+    (is_name && glued && !value.contains(": ")).then_some((start, key, value))
+}
+
+fn parse_any(text: &str) -> Result<Node, YamlError> {
     if text.trim_start().starts_with('{') {
         if let Some(node) = json::parse(text) {
             return Ok(node);
