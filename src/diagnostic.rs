@@ -304,6 +304,10 @@ pub const CODES: &[(&str, &str)] = &[
     ("test::syntax", "a protocol test case that cannot be read"),
     ("test::unknown-rule", "a protocol test case names a rule that does not exist"),
     ("cli::no-input", "a command was given nothing to work on"),
+    ("import::fit", "a FIT file, or a record in it, that cannot be imported"),
+    ("import::csv", "a CSV export with a missing column, or a row with a value that cannot be read"),
+    ("import::unknown", "a file `recoup import` does not know how to read"),
+    ("import::history", "a history file that is not as `recoup import` wrote it"),
 ];
 
 #[cfg(test)]
@@ -366,7 +370,7 @@ mod tests {
         for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
             let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
             for piece in text.split('"').skip(1).step_by(2) {
-                let is_code = ["parse::", "check::", "state::", "test::", "cli::", "recoup::", "lint::"]
+                let is_code = ["parse::", "check::", "state::", "test::", "cli::", "recoup::", "lint::", "import::"]
                     .iter()
                     .any(|p| piece.starts_with(p))
                     && !piece.contains(' ');

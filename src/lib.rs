@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod engine;
 pub mod eval;
 pub mod format;
+pub mod import;
 pub mod lint;
 pub mod lsp;
 pub mod parser;

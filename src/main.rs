@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use recoup::diagnostic::{suggest, Diagnostic};
 use recoup::engine::{self, Selection};
 use recoup::program::Program;
-use recoup::{eval, format, lint, protocol_test, render, state};
+use recoup::{eval, format, import, lint, protocol_test, render, state};
 
 /// Recovery advice for runners, from protocols coaches can read and edit.
 #[derive(Parser, Debug)]
@@ -51,8 +51,35 @@ enum Command {
         /// e.g. 2026-11-28T08:15:00+01:00).
         #[arg(long, value_parser = parse_now)]
         now: Option<DateTime<FixedOffset>>,
+        /// The athlete's imported history (default: NAME.history.yaml beside
+        /// NAME.yaml, when there is one). Only with a single state file.
+        #[arg(long, value_name = "FILE")]
+        history: Option<PathBuf>,
         #[command(flatten)]
         protocols: ProtocolArgs,
+    },
+    /// Bring an athlete's data in: FIT files, intervals.icu and HRV4Training
+    /// CSV exports, or folders of them, into the athlete's history file
+    /// (NAME.history.yaml beside NAME.yaml). The coach's state file is never
+    /// written. Exit 0 all imported, 1 something was skipped, 2 could not
+    /// run.
+    Import {
+        /// The athlete's state file: its `athlete.timezone` dates the
+        /// readings. It is read, never written.
+        state: PathBuf,
+        /// FIT files, CSV exports, or folders of them.
+        #[arg(required = true, value_name = "SOURCE")]
+        sources: Vec<PathBuf>,
+        /// Write the history here instead of beside the state file.
+        #[arg(long, value_name = "FILE")]
+        history: Option<PathBuf>,
+        /// The athlete's time zone (IANA, e.g. Europe/Paris), instead of
+        /// the state's `athlete.timezone`; without either, UTC.
+        #[arg(long, value_name = "ZONE")]
+        timezone: Option<String>,
+        /// Show what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// For each rule (or one): fired, not fired and why, unknown and which
     /// fact was missing, or suppressed and by whom.
@@ -65,6 +92,10 @@ enum Command {
         format: ExplainFormat,
         #[arg(long, value_parser = parse_now)]
         now: Option<DateTime<FixedOffset>>,
+        /// The athlete's imported history (default: NAME.history.yaml beside
+        /// NAME.yaml, when there is one).
+        #[arg(long, value_name = "FILE")]
+        history: Option<PathBuf>,
         #[command(flatten)]
         protocols: ProtocolArgs,
     },
@@ -141,9 +172,21 @@ fn parse_now(text: &str) -> Result<DateTime<FixedOffset>, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Evaluate { inputs, format, now, protocols } => evaluate(&inputs, format, now, &protocols),
-        Command::Explain { state, rule, format, now, protocols } => {
-            explain(&state, rule.as_deref(), format, now, &protocols)
+        Command::Evaluate { inputs, format, now, history, protocols } => {
+            evaluate(&inputs, format, now, history.as_deref(), &protocols)
+        }
+        Command::Import { state, sources, history, timezone, dry_run } => {
+            let request = import::Request {
+                state: &state,
+                sources: &sources,
+                history: history.as_deref(),
+                timezone: timezone.as_deref(),
+                dry_run,
+            };
+            import_command(&request)
+        }
+        Command::Explain { state, rule, format, now, history, protocols } => {
+            explain(&state, rule.as_deref(), format, now, history.as_deref(), &protocols)
         }
         Command::Lint { paths, format } => lint_command(paths, format),
         Command::Test { paths, protocols } => test_command(paths, &protocols),
@@ -217,10 +260,27 @@ fn state_files(inputs: &[PathBuf]) -> Vec<Result<PathBuf, Diagnostic>> {
 
 /// State files in a folder: YAML, or JSON (which is YAML too).
 fn is_yaml(path: &Path) -> bool {
+    if import::is_history_file(path) {
+        return false;
+    }
     path.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
 }
 
-fn evaluate(inputs: &[PathBuf], format: Format, now: Option<DateTime<FixedOffset>>, args: &ProtocolArgs) -> u8 {
+fn evaluate(
+    inputs: &[PathBuf],
+    format: Format,
+    now: Option<DateTime<FixedOffset>>,
+    history: Option<&Path>,
+    args: &ProtocolArgs,
+) -> u8 {
+    if history.is_some() && (inputs.len() > 1 || inputs.iter().any(|p| p.is_dir())) {
+        report_errors(&[Diagnostic::error(
+            "cli::no-input",
+            "`--history` names one athlete's history, but several states were given",
+        )
+        .help("leave `--history` out: each state's history is found beside it as NAME.history.yaml")]);
+        return 2;
+    }
     let program = match load_program(args) {
         Ok(p) => p,
         Err(code) => return code,
@@ -237,9 +297,7 @@ fn evaluate(inputs: &[PathBuf], format: Format, now: Option<DateTime<FixedOffset
             }
         };
         let name = path.display().to_string();
-        let loaded = state::read_source(&path)
-            .map_err(|d| vec![d])
-            .and_then(|source| state::load(&program, &source, now_source));
+        let loaded = import::load_state(&program, &path, history, now_source);
         match loaded {
             Ok(st) => {
                 let outcome = eval::evaluate(&program, &st.facts);
@@ -301,6 +359,7 @@ fn explain(
     rule: Option<&str>,
     format: ExplainFormat,
     now: Option<DateTime<FixedOffset>>,
+    history: Option<&Path>,
     args: &ProtocolArgs,
 ) -> u8 {
     let program = match load_program(args) {
@@ -320,7 +379,7 @@ fn explain(
         },
     };
     let now_source = state::NowSource { override_now: now, fallback: Some(clock()) };
-    let loaded = state::read_source(path).map_err(|d| vec![d]).and_then(|s| state::load(&program, &s, now_source));
+    let loaded = import::load_state(&program, path, history, now_source);
     let st = match loaded {
         Ok(s) => s,
         Err(errors) => {
@@ -456,5 +515,32 @@ fn fmt_command(paths: Vec<PathBuf>, check: bool) -> u8 {
         2
     } else {
         u8::from(check && !unformatted.is_empty())
+    }
+}
+
+fn import_command(request: &import::Request<'_>) -> u8 {
+    // A progress bar on a terminal; nothing when stderr is piped or a file.
+    let bar =
+        if std::io::stderr().is_terminal() { indicatif::ProgressBar::new(0) } else { indicatif::ProgressBar::hidden() };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let outcome = import::run(request, &mut |i, total, path| {
+        bar.set_length(total as u64);
+        bar.set_position(i as u64);
+        bar.set_message(path.display().to_string());
+    });
+    bar.finish_and_clear();
+    match outcome {
+        Ok(outcome) => {
+            report_errors(&outcome.problems);
+            let _ = std::io::stdout().lock().write_all(outcome.to_text(request.dry_run).as_bytes());
+            u8::from(!outcome.problems.is_empty())
+        }
+        Err(errors) => {
+            report_errors(&errors);
+            2
+        }
     }
 }

@@ -87,8 +87,26 @@ pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
     }
 }
 
+/// Facts from elsewhere (an imported history) for the slots a state file
+/// left empty: given the program, the facts read so far, which facts the file
+/// wrote (valid or not), and `now`; returns slot and value pairs. Called
+/// before defaults and required fields are settled, so a supplied
+/// `last_session` satisfies the requirement.
+pub type Supplement<'a> = &'a dyn Fn(&Program, &[Value], &[bool], DateTime<FixedOffset>) -> Vec<(usize, Value)>;
+
 /// Load a state file's text.
 pub fn load(program: &Program, file: &Arc<SourceFile>, now: NowSource) -> Result<State, Vec<Diagnostic>> {
+    load_with(program, file, now, None)
+}
+
+/// Load a state file's text, with facts supplied from elsewhere for what it
+/// leaves out.
+pub fn load_with(
+    program: &Program,
+    file: &Arc<SourceFile>,
+    now: NowSource,
+    supplement: Option<Supplement<'_>>,
+) -> Result<State, Vec<Diagnostic>> {
     let root = match yaml::parse(&file.text) {
         Ok(root) => root,
         Err(e) => {
@@ -100,7 +118,7 @@ pub fn load(program: &Program, file: &Arc<SourceFile>, now: NowSource) -> Result
                 .help(help)]);
         }
     };
-    load_node(program, file, &root, now)
+    load_node_with(program, file, &root, now, supplement)
 }
 
 /// Load a state from a YAML node (a whole file, or the `state:` of a
@@ -110,6 +128,16 @@ pub fn load_node(
     file: &Arc<SourceFile>,
     root: &Node,
     now: NowSource,
+) -> Result<State, Vec<Diagnostic>> {
+    load_node_with(program, file, root, now, None)
+}
+
+fn load_node_with(
+    program: &Program,
+    file: &Arc<SourceFile>,
+    root: &Node,
+    now: NowSource,
+    supplement: Option<Supplement<'_>>,
 ) -> Result<State, Vec<Diagnostic>> {
     let mut loader = Loader {
         program,
@@ -145,6 +173,13 @@ pub fn load_node(
     let zone = loader.time_zone();
     let now_value = loader.resolve_now(now, zone.as_ref());
     loader.resolve_local_times(zone.as_ref(), now_value);
+    if let (Some(supply), Some(now)) = (supplement, now_value) {
+        for (slot, value) in supply(program, &loader.facts, &loader.written, now) {
+            if let Some(v) = loader.facts.get_mut(slot).filter(|v| v.is_missing()) {
+                *v = value;
+            }
+        }
+    }
     loader.finish(now_value);
     if loader.errors.is_empty() {
         Ok(State { file: Arc::clone(file), facts: loader.facts, spans: loader.spans })

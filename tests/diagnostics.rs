@@ -16,7 +16,16 @@ const DIR: &str = "tests/diagnostics";
 
 /// Codes no fixture file can show: I/O and command-line problems are pinned
 /// by the CLI tests, and an internal error is a bug with no input to show it.
-const SHOWN_ELSEWHERE: &[&str] = &["recoup::io", "recoup::internal", "cli::no-input"];
+/// Import diagnostics are pinned by `tests/import.rs`.
+const SHOWN_ELSEWHERE: &[&str] = &[
+    "recoup::io",
+    "recoup::internal",
+    "cli::no-input",
+    "import::fit",
+    "import::csv",
+    "import::unknown",
+    "import::history",
+];
 
 fn prelude_only() -> recoup::program::Program {
     engine::load(&Selection { no_builtin: true, paths: Vec::new() }).expect("the prelude checks")
