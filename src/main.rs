@@ -81,6 +81,29 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Print a JSON Schema of the state file, generated from the fact
+    /// declarations (your own included with --protocols), for an editor's
+    /// YAML language server; --history prints the history file's.
+    Schema {
+        /// The schema of the history file `recoup import` writes.
+        #[arg(long)]
+        history: bool,
+        #[command(flatten)]
+        protocols: ProtocolArgs,
+    },
+    /// Write NAME.yaml, a commented starting state file for a new athlete:
+    /// every field, grouped, with its unit and allowed values; optional ones
+    /// commented out. An existing file is never overwritten.
+    Init {
+        /// The athlete's name; the file is NAME.yaml (lowercase, spaces as
+        /// dashes) unless --output says otherwise.
+        name: String,
+        /// Where to write the file.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        protocols: ProtocolArgs,
+    },
     /// For each rule (or one): fired, not fired and why, unknown and which
     /// fact was missing, or suppressed and by whom.
     Explain {
@@ -185,6 +208,8 @@ fn main() -> ExitCode {
             };
             import_command(&request)
         }
+        Command::Schema { history, protocols } => schema_command(history, &protocols),
+        Command::Init { name, output, protocols } => init_command(&name, output, &protocols),
         Command::Explain { state, rule, format, now, history, protocols } => {
             explain(&state, rule.as_deref(), format, now, history.as_deref(), &protocols)
         }
@@ -543,4 +568,49 @@ fn import_command(request: &import::Request<'_>) -> u8 {
             2
         }
     }
+}
+
+fn schema_command(history: bool, args: &ProtocolArgs) -> u8 {
+    let schema = if history {
+        recoup::schema::history_schema()
+    } else {
+        match load_program(args) {
+            Ok(p) => recoup::schema::state_schema(&p),
+            Err(code) => return code,
+        }
+    };
+    let text = serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n";
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    0
+}
+
+fn init_command(name: &str, output: Option<PathBuf>, args: &ProtocolArgs) -> u8 {
+    let program = match load_program(args) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let path = output.unwrap_or_else(|| {
+        let stem: String = name
+            .trim()
+            .to_lowercase()
+            .chars()
+            .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+            .collect();
+        PathBuf::from(format!("{}.yaml", if stem.is_empty() { "athlete" } else { &stem }))
+    });
+    if path.exists() {
+        report_errors(&[Diagnostic::error(
+            "cli::no-input",
+            format!("`{}` already exists; it was left as it is", path.display()),
+        )
+        .help("name another file with --output, or edit the existing one")]);
+        return 2;
+    }
+    let text = recoup::init::starting_state(&program, name, clock());
+    if let Err(d) = format::write_atomically(&path, &text) {
+        report_errors(&[d]);
+        return 2;
+    }
+    let _ = writeln!(std::io::stdout(), "wrote {}", path.display());
+    0
 }

@@ -23,7 +23,8 @@ pub fn state_reference(program: &Program) -> String {
          `examples/after-long-run.yaml` uses every field.\n\n\
          - **Quantities** are a plain number in the unit given below, or a string with a unit: \
          `\"1h50m\"`, `\"137 lb\"`, `\"5:15/km\"`, `\"64F\"`.\n\
-         - **Dates** are `2026-11-28`; **instants** are `2026-11-28T08:15:00+01:00` (with the time zone).\n\
+         - **Dates** are `2026-11-28`; **instants** are `2026-11-28T08:15:00+01:00`, or \
+         `2026-11-28 08:15` in the athlete's `athlete.timezone`.\n\
          - **If left out**: *required* fields must be given; *unknown* fields may be left out, and rules \
          that need them then cannot decide (the report says which facts would help); a field with a \
          default reads as that value.\n\
@@ -98,7 +99,7 @@ fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }
 
-fn type_text(program: &Program, fact: &Fact) -> String {
+pub(crate) fn type_text(program: &Program, fact: &Fact) -> String {
     match &fact.ty {
         Ty::Num(dim) if dim.is_none() => match fact.unit {
             Some(u) if u.scale != 1.0 => format!("number, in {}", unit_name(u)),
@@ -164,7 +165,7 @@ fn kind_name(fact: &Fact) -> String {
 }
 
 /// The name of a state file's default unit.
-fn unit_name(u: Unit) -> String {
+pub(crate) fn unit_name(u: Unit) -> String {
     let name = match u.dim {
         d if d == Dim::TIME => match u.scale {
             60.0 => "minutes",
@@ -185,7 +186,7 @@ fn unit_name(u: Unit) -> String {
     name.into()
 }
 
-fn absent_text(program: &Program, fact: &Fact) -> String {
+pub(crate) fn absent_text(program: &Program, fact: &Fact) -> String {
     match &fact.default {
         Some(Value::List(items)) if items.is_empty() => "empty".into(),
         Some(v) => format!("`{}`", v.display(&fact.ty, &program.enums, UnitSystem::Metric)),
@@ -194,7 +195,7 @@ fn absent_text(program: &Program, fact: &Fact) -> String {
     }
 }
 
-fn limits_text(program: &Program, fact: &Fact) -> String {
+pub(crate) fn limits_text(program: &Program, fact: &Fact) -> String {
     let mut parts = Vec::new();
     let dim = match &fact.ty {
         Ty::Num(d) | Ty::Series(d) => Some(*d),

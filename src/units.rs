@@ -725,3 +725,14 @@ pub fn format_quantity(value: f64, dim: Dim, system: UnitSystem) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// The unit names a state file may write for quantities of `dim` (`m` for
+/// metres and, in a duration, minutes), for the editor schema.
+pub fn names_for(dim: Dim) -> Vec<&'static str> {
+    let mut names: Vec<&'static str> =
+        UNIT_TABLE.iter().filter(|(_, u)| u.dim == dim).flat_map(|(names, _)| names.iter().copied()).collect();
+    if dim == Dim::TIME || dim == Dim::LENGTH {
+        names.push("m");
+    }
+    names
+}
