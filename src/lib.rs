@@ -6,6 +6,7 @@
 //! [`eval::Outcome`] → [`render`] (text, JSON, Markdown).
 
 pub mod ast;
+pub mod batch;
 pub mod builtins;
 pub mod check;
 pub mod diagnostic;

@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use recoup::diagnostic::{suggest, Diagnostic};
 use recoup::engine::{self, Selection};
 use recoup::program::Program;
-use recoup::{eval, format, import, lint, protocol_test, render, state};
+use recoup::{batch, eval, format, import, lint, protocol_test, render, state};
 
 /// Recovery advice for runners, from protocols coaches can read and edit.
 #[derive(Parser, Debug)]
@@ -43,7 +43,7 @@ enum Command {
     /// hours and this week, with reasons.
     Evaluate {
         /// State files (YAML), or folders of them.
-        #[arg(required = true, value_name = "STATE")]
+        #[arg(required_unless_present = "batch", value_name = "STATE")]
         inputs: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -55,6 +55,14 @@ enum Command {
         /// NAME.yaml, when there is one). Only with a single state file.
         #[arg(long, value_name = "FILE")]
         history: Option<PathBuf>,
+        /// Many states: a JSON Lines file (`-` for stdin) or a folder of state
+        /// files; one JSON line out per state, in input order. Exit 1 if any
+        /// state was rejected.
+        #[arg(long, value_name = "JSONL|-|DIR", conflicts_with_all = ["inputs", "format"])]
+        batch: Option<PathBuf>,
+        /// Worker threads for `--batch` (default: every core).
+        #[arg(long, value_name = "N", requires = "batch")]
+        jobs: Option<usize>,
         #[command(flatten)]
         protocols: ProtocolArgs,
     },
@@ -195,7 +203,10 @@ fn parse_now(text: &str) -> Result<DateTime<FixedOffset>, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Evaluate { inputs, format, now, history, protocols } => {
+        Command::Evaluate { batch: Some(source), jobs, now, protocols, .. } => {
+            batch_command(&source, jobs, now, &protocols)
+        }
+        Command::Evaluate { inputs, format, now, history, protocols, .. } => {
             evaluate(&inputs, format, now, history.as_deref(), &protocols)
         }
         Command::Import { state, sources, history, timezone, dry_run } => {
@@ -376,6 +387,50 @@ fn evaluate(
         2
     } else {
         0
+    }
+}
+
+fn batch_command(source: &Path, jobs: Option<usize>, now: Option<DateTime<FixedOffset>>, args: &ProtocolArgs) -> u8 {
+    let program = match load_program(args) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let options = batch::Options {
+        jobs: jobs.unwrap_or_else(batch::default_jobs).max(1),
+        now: state::NowSource { override_now: now, fallback: Some(clock()) },
+    };
+    // A count on stderr while it runs, only for a person watching.
+    let terminal = std::io::stderr().is_terminal();
+    let progress = |s: &batch::Summary| {
+        if terminal {
+            eprint!("\r{} states, {} rejected", s.states, s.rejected);
+        }
+    };
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let result = if source == Path::new("-") {
+        batch::run_lines(&program, std::io::stdin().lock(), &mut out, options, progress)
+    } else if source.is_dir() {
+        batch::run_dir(&program, source, &mut out, options, progress)
+    } else {
+        match std::fs::File::open(source) {
+            Ok(f) => batch::run_lines(&program, std::io::BufReader::new(f), &mut out, options, progress),
+            Err(e) => Err(e),
+        }
+    };
+    if terminal {
+        eprintln!();
+    }
+    match result {
+        Ok(summary) if summary.rejected > 0 => 1,
+        Ok(_) => 0,
+        Err(e) => {
+            report_errors(&[Diagnostic::error(
+                "recoup::io",
+                format!("cannot read `{}`: {}", source.display(), e.to_string().to_lowercase()),
+            )
+            .help("check the path and that the file is readable")]);
+            2
+        }
     }
 }
 

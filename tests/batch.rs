@@ -1,0 +1,211 @@
+//! Batch evaluation (`recoup evaluate --batch`): order, rejected lines,
+//! bounded memory on a large input, and the JSON fast path's diagnostics.
+
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, Read, Write};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+
+use recoup::batch::{self, Options, CHUNK};
+use recoup::diagnostic::SourceFile;
+use recoup::engine::{self, Selection};
+use recoup::program::Program;
+use recoup::state::{self, NowSource};
+use recoup::yaml;
+
+fn program() -> Program {
+    let selection = Selection { no_builtin: true, paths: vec!["tests/fixtures/protocols".into()] };
+    engine::load(&selection).unwrap_or_else(|_| panic!("fixture protocols check"))
+}
+
+fn state_line(name: &str) -> String {
+    format!(
+        r#"{{"now": "2026-11-28T08:15:00+01:00", "athlete": {{"name": "{name}"}}, "last_session": {{"kind": "long_run", "ended_at": "2026-11-28T07:40:00+01:00", "weight_before": 62.4, "weight_after": 61.3}}}}"#
+    )
+}
+
+fn options(jobs: usize) -> Options {
+    Options { jobs, now: NowSource::default() }
+}
+
+fn run(input: &str, jobs: usize) -> (Vec<serde_json::Value>, batch::Summary) {
+    let mut out = Vec::new();
+    let summary = batch::run_lines(&program(), input.as_bytes(), &mut out, options(jobs), |_| {}).unwrap();
+    let lines = String::from_utf8(out).unwrap();
+    (lines.lines().map(|l| serde_json::from_str(l).expect("each output line is JSON")).collect(), summary)
+}
+
+#[test]
+fn order_is_kept_across_chunks_and_threads() {
+    let n = CHUNK * 2 + 7;
+    let input: String = (0..n).map(|i| state_line(&format!("athlete {i}")) + "\n").collect();
+    for jobs in [1, 2, 3] {
+        let (out, summary) = run(&input, jobs);
+        assert_eq!(out.len(), n);
+        assert_eq!(summary.rejected, 0);
+        for (i, v) in out.iter().enumerate() {
+            assert_eq!(v["athlete"], format!("athlete {i}"), "line {} with {jobs} jobs", i + 1);
+        }
+    }
+}
+
+#[test]
+fn bad_lines_are_reported_in_place_and_the_rest_go_on() {
+    let input = [
+        state_line("first"),
+        r#"{"now": 5}"#.to_string(),
+        "not json: [".to_string(),
+        String::new(),
+        r#"{"now": "2026-11-28T08:15:00+01:00", "last_session": {"kind": "long_rn", "ended_at": "2026-11-28T07:40:00+01:00"}}"#.to_string(),
+        state_line("last"),
+    ]
+    .join("\n");
+    let (out, summary) = run(&input, 2);
+    assert_eq!(out.len(), 6);
+    assert_eq!(summary.rejected, 4);
+    assert_eq!(out[0]["athlete"], "first");
+    assert_eq!(out[1]["line"], 2);
+    assert_eq!(out[1]["error"]["code"], "state::type");
+    assert_eq!(out[1]["error"]["column"], 9);
+    assert_eq!(out[2]["line"], 3);
+    assert_eq!(out[2]["error"]["code"], "state::syntax");
+    assert_eq!(out[3]["line"], 4);
+    assert_eq!(out[3]["error"]["code"], "state::empty");
+    assert_eq!(out[4]["error"]["code"], "state::unknown-enum-value");
+    assert_eq!(out[4]["error"]["column"], 63);
+    assert!(out[4]["error"]["message"].as_str().unwrap().contains("long_rn"));
+    assert_eq!(out[5]["athlete"], "last");
+}
+
+/// A reader that makes its lines as it is read, so the input is never in
+/// memory as a whole.
+struct Generated {
+    left: usize,
+    pending: Vec<u8>,
+}
+
+impl Read for Generated {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.pending.is_empty() && self.left > 0 {
+            self.left -= 1;
+            self.pending = (state_line(&format!("g{}", self.left)) + "\n").into_bytes();
+        }
+        let n = buf.len().min(self.pending.len());
+        buf[..n].copy_from_slice(&self.pending[..n]);
+        self.pending.drain(..n);
+        Ok(n)
+    }
+}
+
+/// Counts lines written without keeping them.
+#[derive(Default)]
+struct Counter {
+    lines: usize,
+    longest: usize,
+    current: usize,
+}
+
+impl Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for &b in buf {
+            if b == b'\n' {
+                self.lines += 1;
+                self.longest = self.longest.max(self.current);
+                self.current = 0;
+            } else {
+                self.current += 1;
+            }
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn memory_stays_bounded_by_one_chunk_on_a_large_input() {
+    let n = CHUNK * 10 + 3;
+    let reader = std::io::BufReader::new(Generated { left: n, pending: Vec::new() });
+    let mut out = Counter::default();
+    let mut chunks_seen = 0;
+    let summary = batch::run_lines(&program(), reader, &mut out, options(2), |s| {
+        chunks_seen += 1;
+        // Results are written chunk by chunk, never all at the end.
+        assert!(s.states <= chunks_seen * CHUNK);
+    })
+    .unwrap();
+    assert_eq!(summary.states, n);
+    assert_eq!(out.lines, n);
+    assert_eq!(chunks_seen, 11);
+    assert!(summary.peak_chunk <= CHUNK, "{summary:?}");
+}
+
+#[test]
+fn cli_batch_from_stdin_and_from_a_folder() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_recoup"))
+        .args(["evaluate", "--no-builtin", "--protocols", "tests/fixtures/protocols", "--batch", "-", "--jobs", "2"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = format!("{}\n{{\"now\": 5}}\n{}\n", state_line("a"), state_line("b"));
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "a rejected line gives exit 1");
+    assert!(output.stderr.is_empty(), "no progress when stderr is not a terminal");
+    let lines: Vec<String> = output.stdout.lines().map(Result::unwrap).collect();
+    assert_eq!(lines.len(), 3);
+    assert!(lines[0].starts_with(r#"{"athlete":"a","#), "{}", lines[0]);
+    assert_eq!(
+        lines[1],
+        r#"{"line":2,"error":{"code":"state::type","message":"`now` must be an instant, found a whole number","column":9}}"#
+    );
+
+    let output = Command::new(env!("CARGO_BIN_EXE_recoup"))
+        .args([
+            "evaluate",
+            "--no-builtin",
+            "--protocols",
+            "tests/fixtures/protocols",
+            "--batch",
+            "tests/fixtures/states",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let out = String::from_utf8(output.stdout).unwrap();
+    let names: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let files = std::fs::read_dir("tests/fixtures/states").unwrap().count();
+    assert_eq!(names.len(), files, "{out}");
+}
+
+/// JSON states read by the fast path are rejected with exactly the
+/// diagnostics the YAML path gives for the same text.
+#[test]
+fn json_fast_path_gives_the_yaml_paths_diagnostics() {
+    let program = program();
+    let states = [
+        r#"{"now": 5}"#,
+        r#"{"now": "2026-11-28T08:15:00+01:00", "athlete": {"nme": "x"}, "last_session": {"kind": "long_run", "ended_at": "2026-11-28T07:40:00+01:00"}}"#,
+        r#"{"now": "2026-11-28T08:15:00+01:00", "last_session": {"kind": "tempo", "ended_at": "yesterday", "weight_after": 61.3}}"#,
+        r#"{"now": "2026-11-28T08:15:00+01:00", "last_session": {"kind": "long_run", "ended_at": "2026-11-29T07:40:00+01:00", "weight_before": "62 kgs"}}"#,
+        r#"{"athlete": []}"#,
+        r#"{"now": "2026-11-28T08:15:00+01:00", "last_session": {"kind": "long_run", "ended_at": "2026-11-28T07:40:00+01:00", "weight_before": 1e3}}"#,
+        &state_line("fine"),
+    ];
+    for text in states {
+        let file: Arc<SourceFile> = SourceFile::new("state.json", text);
+        let fast = state::load(&program, &file, NowSource::default());
+        let node = yaml::parse_as_yaml(text).unwrap();
+        let slow = state::load_node(&program, &file, &node, NowSource::default());
+        let render = |r: &Result<state::State, Vec<recoup::diagnostic::Diagnostic>>| match r {
+            Ok(s) => format!("ok {:?}", s.facts),
+            Err(ds) => ds.iter().map(|d| d.render_plain()).collect::<Vec<_>>().join("\n"),
+        };
+        assert_eq!(render(&fast), render(&slow), "{text}");
+    }
+}
