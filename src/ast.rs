@@ -249,6 +249,12 @@ pub enum ExprKind {
         then: Box<Expr>,
         otherwise: Box<Expr>,
     },
+    /// A condition with the words its reason shows: `x >= 3 as "..."`. Only
+    /// a condition of `when` or `unless` may carry words.
+    Worded {
+        expr: Box<Expr>,
+        words: Template,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -290,6 +290,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("check::suppression-cycle", "rules that suppress each other in a loop"),
     ("check::bad-default", "a default or range that does not fit the fact's type"),
     ("check::bad-format", "an unknown format in an interpolation (`{x:...}`)"),
+    ("check::misplaced-words", "the words of a reason (`as \"...\"`) outside a `when` or `unless` condition"),
     ("state::syntax", "the state file is not valid YAML"),
     ("state::empty", "the state file holds nothing"),
     ("state::unknown-field", "a field the fact declarations do not know"),

@@ -71,6 +71,9 @@ pub struct RuleOutcome {
     /// `Outcome::values`.
     advice: Range<usize>,
     because: Range<usize>,
+    /// The values of the reason words' holes, for each `when` condition
+    /// that held, in trace order (see `Outcome::word_values`).
+    words: Range<usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -106,6 +109,11 @@ impl Outcome {
     }
     pub fn because_values(&self, rule: usize) -> &[Value] {
         self.rules.get(rule).and_then(|r| self.values.get(r.because.clone())).unwrap_or_default()
+    }
+    /// The hole values of a fired rule's reasons: the words of each `when`
+    /// condition that held, in trace order, one after the other.
+    pub fn word_values(&self, rule: usize) -> &[Value] {
+        self.rules.get(rule).and_then(|r| self.values.get(r.words.clone())).unwrap_or_default()
     }
 }
 
@@ -163,7 +171,16 @@ fn run(program: &Program, facts: &[Value], trace_all: bool) -> Outcome {
         } else {
             (0..0, 0..0)
         };
-        rules.push(RuleOutcome { status, trace, advice, because });
+        let words_start = values.len();
+        if status == Status::Fired {
+            for record in records.get(trace.clone()).unwrap_or_default() {
+                if let Some(atom) = program.atoms.get(record.atom as usize).filter(|a| is_reason(a, record)) {
+                    ev.holes(&atom.words, &mut values);
+                }
+            }
+        }
+        let words = words_start..values.len();
+        rules.push(RuleOutcome { status, trace, advice, because, words });
     }
 
     resolve_suppression(program, &mut rules);
@@ -188,6 +205,11 @@ fn is_fired(rules: &[RuleOutcome], i: usize) -> bool {
 fn output_order(program: &Program, a: usize, b: usize) -> Ordering {
     let key = |i: usize| program.rules.get(i).map(|r| (r.timing, r.priority));
     key(a).cmp(&key(b)).then(a.cmp(&b))
+}
+
+/// A recorded condition is a reason when it is part of `when` and held.
+pub fn is_reason(atom: &Atom, record: &Record) -> bool {
+    !atom.in_unless && record.result == Value::Bool(true)
 }
 
 /// A fired rule is suppressed by any fired rule that names it in

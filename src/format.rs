@@ -390,18 +390,20 @@ fn chain<'e>(e: &'e Expr, op: BinOp, out: &mut Vec<&'e Expr>) {
 const IF: u8 = 0;
 const OR: u8 = 1;
 const AND: u8 = 2;
-const NOT: u8 = 3;
-const CMP: u8 = 4;
-const SUM: u8 = 5;
-const PRODUCT: u8 = 6;
-const NEG: u8 = 7;
-const ATOM: u8 = 8;
+const WORDED: u8 = 3;
+const NOT: u8 = 4;
+const CMP: u8 = 5;
+const SUM: u8 = 6;
+const PRODUCT: u8 = 7;
+const NEG: u8 = 8;
+const ATOM: u8 = 9;
 
 fn precedence(e: &Expr) -> u8 {
     match &e.kind {
         ExprKind::If { .. } => IF,
         ExprKind::Binary { op: BinOp::Or, .. } => OR,
         ExprKind::Binary { op: BinOp::And, .. } => AND,
+        ExprKind::Worded { .. } => WORDED,
         ExprKind::Not(_) => NOT,
         ExprKind::Binary { op, .. } if op.is_comparison() => CMP,
         ExprKind::Between { .. } | ExprKind::In { .. } | ExprKind::Is { .. } | ExprKind::Contains { .. } => CMP,
@@ -431,7 +433,7 @@ fn expr(e: &Expr, min: u8) -> String {
                 BinOp::Or => {
                     (if matches!(lhs.kind, ExprKind::Binary { op: BinOp::And, .. }) { AND + 1 } else { OR }, AND + 1)
                 }
-                BinOp::And => (AND, NOT),
+                BinOp::And => (AND, WORDED),
                 BinOp::Add | BinOp::Sub => (SUM, PRODUCT),
                 BinOp::Mul | BinOp::Div => (PRODUCT, NEG),
                 _ => (SUM, SUM),
@@ -467,6 +469,7 @@ fn expr(e: &Expr, min: u8) -> String {
         ExprKind::If { cond, then, otherwise } => {
             format!("if {} then {} else {}", expr(cond, IF), expr(then, IF), expr(otherwise, IF))
         }
+        ExprKind::Worded { expr: inner, words } => format!("{} as {}", expr(inner, NOT), template(words)),
     };
     // An `if` swallows everything after `else`, so as an operand it always
     // needs parentheses.

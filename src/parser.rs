@@ -127,6 +127,12 @@ fn depth(e: &Expr) -> usize {
         ExprKind::Contains { list, item } => vec![list, item],
         ExprKind::Call { args, .. } => args.iter().collect(),
         ExprKind::If { cond, then, otherwise } => vec![cond, then, otherwise],
+        ExprKind::Worded { expr, words } => std::iter::once(&**expr)
+            .chain(words.parts.iter().filter_map(|p| match p {
+                TemplatePart::Hole { expr, .. } => Some(expr),
+                TemplatePart::Text(_) => None,
+            }))
+            .collect(),
     };
     1 + children.into_iter().map(depth).max().unwrap_or(0)
 }
@@ -235,6 +241,7 @@ fn rule_name(r: Rule) -> &'static str {
         Rule::default => "a default (`= value`)",
         Rule::past | Rule::kw_past => "`past`",
         Rule::requires | Rule::kw_requires => "`requires`",
+        Rule::kw_as => "`as \"...\"`",
         Rule::doc => "a description in quotes",
         Rule::type_expr | Rule::named_type => "a type",
         Rule::list_type | Rule::kw_list => "`list(...)`",
@@ -262,6 +269,7 @@ fn rule_name(r: Rule) -> &'static str {
         | Rule::or_expr
         | Rule::and_expr
         | Rule::not_expr
+        | Rule::worded
         | Rule::cmp_expr
         | Rule::sum
         | Rule::product
@@ -680,6 +688,20 @@ impl Builder<'_> {
                 }
                 e
             }
+            Rule::worded => {
+                let mut parts = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
+                let Some(inner) = parts.next() else {
+                    return self.internal(span);
+                };
+                let inner = self.expr(inner);
+                match parts.next() {
+                    None => inner,
+                    Some(words) => {
+                        let words = self.template(words);
+                        Expr { kind: ExprKind::Worded { expr: Box::new(inner), words }, span }
+                    }
+                }
+            }
             Rule::cmp_expr => {
                 let mut parts = pair.into_inner();
                 let Some(lhs) = parts.next() else {
@@ -932,6 +954,7 @@ fn is_keyword(r: Rule) -> bool {
             | Rule::kw_series
             | Rule::kw_past
             | Rule::kw_requires
+            | Rule::kw_as
     )
 }
 

@@ -193,6 +193,12 @@ pub struct Atom {
     /// For a condition that is a bare fact or define (`cold_window`), its
     /// one-line description: a name alone says little to a coach.
     pub doc: Option<String>,
+    /// What a reason says when the condition held: the coach's words
+    /// (`as "..."`), else words generated from docs, operator and threshold
+    /// (see `check::words`). Its holes are filled for fired rules only.
+    pub words: Template,
+    /// Whether the coach wrote the words.
+    pub written: bool,
 }
 
 #[derive(Debug)]

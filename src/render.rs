@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::eval::{Outcome, Record, Status, SuppressReason};
+use crate::eval::{is_reason, Outcome, Record, Status, SuppressReason};
 use crate::program::{Program, Template, TemplatePart, Timing};
 use crate::units::{self, UnitSystem};
 use crate::value::{Ty, Value};
@@ -26,12 +26,26 @@ pub struct Recommendation {
     pub rule: String,
     pub protocol: String,
     pub advice: String,
+    /// Each `when` condition that held, in words, with its values.
     pub reasons: Vec<String>,
+    /// The same conditions for an engineer: source text, the value it was
+    /// about, in `reasons` order.
+    pub conditions: Vec<HeldCondition>,
     pub because: Option<String>,
     pub priority: &'static str,
     pub timing: &'static str,
     pub category: String,
     pub source: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct HeldCondition {
+    /// As written in the rule: `since_session <= 60min`.
+    pub condition: String,
+    /// What the condition is about (`since_session`), and its value as
+    /// shown to the coach (`35 min`), when it has one.
+    pub subject: Option<String>,
+    pub value: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -56,7 +70,8 @@ pub fn report(program: &Program, outcome: &Outcome, athlete: Option<String>) -> 
                 rule: rule.id.clone(),
                 protocol: protocol.id.clone(),
                 advice: fill(program, &rule.advise, outcome.advice_values(i), system),
-                reasons: reasons(program, outcome.trace(i), system),
+                reasons: reasons(program, outcome.trace(i), outcome.word_values(i), system),
+                conditions: held_conditions(program, outcome.trace(i), system),
                 because: rule.because.as_ref().map(|b| fill(program, b, outcome.because_values(i), system)),
                 priority: rule.priority.name(),
                 timing: rule.timing.name(),
@@ -136,15 +151,36 @@ fn join_words(words: &[String]) -> String {
     }
 }
 
-/// The conditions of `when` that held, each with the value that made it
-/// hold: `since_session < 60min (since_session = 35 min)`.
-pub fn reasons(program: &Program, trace: &[Record], system: UnitSystem) -> Vec<String> {
+/// The conditions of `when` that held, in words with their values: "hours
+/// slept last night: 6 h 30 min (under 7 h)". `values` are the words' hole
+/// values, one condition after the other (`Outcome::word_values`).
+pub fn reasons(program: &Program, trace: &[Record], values: &[Value], system: UnitSystem) -> Vec<String> {
+    let mut rest = values;
+    let mut out = Vec::new();
+    for record in trace {
+        let Some(atom) = program.atoms.get(record.atom as usize).filter(|a| is_reason(a, record)) else { continue };
+        let holes = atom.words.parts.iter().filter(|p| matches!(p, TemplatePart::Hole { .. })).count();
+        let (mine, later) = rest.split_at(holes.min(rest.len()));
+        rest = later;
+        out.push(fill(program, &atom.words, mine, system));
+    }
+    out
+}
+
+/// The conditions of `when` that held, as written, with their subjects'
+/// values: the machine-readable side of `reasons`.
+pub fn held_conditions(program: &Program, trace: &[Record], system: UnitSystem) -> Vec<HeldCondition> {
     trace
         .iter()
-        .filter(|r| r.result == Value::Bool(true))
         .filter_map(|r| {
-            let atom = program.atoms.get(r.atom as usize)?;
-            (!atom.in_unless).then(|| condition_text(program, r, system))
+            let atom = program.atoms.get(r.atom as usize).filter(|a| is_reason(a, r))?;
+            let (subject, value) = match &atom.subject {
+                Some(s) if !r.subject.is_missing() => {
+                    (Some(s.text.clone()), Some(r.subject.display(&s.ty, &program.enums, system)))
+                }
+                _ => (None, None),
+            };
+            Some(HeldCondition { condition: atom.text.clone(), subject, value })
         })
         .collect()
 }

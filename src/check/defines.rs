@@ -177,5 +177,6 @@ pub(super) fn paths(e: &Expr, out: &mut Vec<String>) {
             paths(then, out);
             paths(otherwise, out);
         }
+        ExprKind::Worded { expr, .. } => paths(expr, out),
     }
 }

@@ -137,6 +137,20 @@ impl Checker {
                 Some((Node::Contains(Box::new(l), Box::new(i)), Ty::Bool))
             }
             ExprKind::Call { name, args } => self.call(name, args, e.span, scope, hint),
+            ExprKind::Worded { words, .. } => {
+                self.error(
+                    file,
+                    "check::misplaced-words",
+                    "only a condition of `when` or `unless` can carry the words of a reason".into(),
+                    words.span,
+                    "words here",
+                )
+                .help = Some(
+                    "put `as \"...\"` right after one condition of a rule's `when` or `unless` (wrap an `or` in parentheses to word it whole)"
+                        .into(),
+                );
+                None
+            }
             ExprKind::If { cond, then, otherwise } => {
                 let c = self.boolean(cond, scope);
                 let t = self.expr(then, scope, hint);

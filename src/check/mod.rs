@@ -12,6 +12,7 @@ mod defines;
 mod expressions;
 mod graph;
 mod rules;
+mod words;
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -288,7 +288,16 @@ impl Checker {
             let (a, b) = (Box::new(a?), Box::new(b?));
             return Some(if *op == BinOp::And { Node::And(a, b) } else { Node::Or(a, b) });
         }
+        // `x as "words"`: the condition is `x`, and the words are the coach's.
+        let (e, written) = match &e.kind {
+            ExprKind::Worded { expr, words } => (&**expr, Some(words)),
+            _ => (e, None),
+        };
         let node = self.boolean(e, scope)?;
+        let words = match written {
+            Some(w) => self.template(w, scope)?,
+            None => self.generated_words(e, scope),
+        };
         let text = source_text(scope.file, e.span);
         let subject_expr: Option<&Expr> = match &e.kind {
             ExprKind::Binary { lhs, .. }
@@ -327,7 +336,7 @@ impl Checker {
             }?;
             Some(if negated { format!("{p}: {doc}") } else { doc })
         });
-        self.atoms.push(Atom { rule, text, subject, facts, in_unless, doc });
+        self.atoms.push(Atom { rule, text, subject, facts, in_unless, doc, words, written: written.is_some() });
         Some(Node::Atom(id, Box::new(node)))
     }
 

@@ -62,3 +62,13 @@ fn keeps_enum_labels() {
     let text = "enum area { calves, it_band \"IT band\" }\n\nfacts {\n  x: enum(a, b \"bee\")?  \"doc\"\n}\n";
     assert_eq!(fmt(text), text);
 }
+
+#[test]
+fn keeps_the_words_of_a_reason_on_their_condition() {
+    let messy = "protocol p \"P\" { rule r { when a>3 as \"a is {a}\" and ( b or c ) as \"b or c\"  or not d as \"no d\" advise \"x\" priority high timing now } }\n";
+    // An `and` inside an `or` gets its parentheses, as everywhere.
+    let want = "protocol p \"P\" {\n  rule r {\n    when (a > 3 as \"a is {a}\" and (b or c) as \"b or c\") or not d as \"no d\"\n    advise \"x\"\n    priority high\n    timing now\n  }\n}\n";
+    let once = fmt(messy);
+    assert_eq!(once, want);
+    assert_eq!(fmt(&once), once);
+}
