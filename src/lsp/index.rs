@@ -211,6 +211,14 @@ impl Walker {
                 self.expr(then, None);
                 self.expr(otherwise, None);
             }
+            ExprKind::Worded { expr, words } => {
+                self.expr(expr, hint);
+                for part in &words.parts {
+                    if let TemplatePart::Hole { expr, .. } = part {
+                        self.expr(expr, None);
+                    }
+                }
+            }
         }
     }
 }
