@@ -428,8 +428,9 @@ fn import_a_folder_then_evaluate_fires_the_hrv_and_resting_hr_rules() {
     assert_eq!(code, 0);
     assert!(out.contains("rule recovery_week.unplanned"), "{out}");
     assert!(out.contains("hrv.trending_down by recovery_week.unplanned"), "{out}");
-    assert!(out.contains("last_week_volume is known (last_week_volume = 36 km)"), "{out}");
-    assert!(out.contains("sleep.last_night < 7h (sleep.last_night = 6 h 12 min)"), "{out}");
+    // Reasons read as words, with the imported values.
+    assert!(out.contains("the most recent week's distance: 36 km"), "{out}");
+    assert!(out.contains("hours slept last night: 6 h 12 min (under 7 h)"), "{out}");
 }
 
 #[test]
