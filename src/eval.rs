@@ -129,6 +129,31 @@ pub fn evaluate_traced(program: &Program, facts: &[Value]) -> Outcome {
     run(program, facts, true)
 }
 
+/// The values of some defines for one athlete, by name, computed as rules
+/// compute them (a name that is not a define gives `Value::Missing`). Charts
+/// use this so that a chart never disagrees with the advice.
+pub fn define_values(program: &Program, facts: &[Value], names: &[&str]) -> Vec<Value> {
+    let facts = facts.get(..program.facts.len()).unwrap_or(facts);
+    let now = match program.now_slot.and_then(|s| facts.get(s as usize)) {
+        Some(Value::Instant(t)) => Some(*t),
+        _ => None,
+    };
+    let defines: Vec<OnceCell<Value>> = program.defines.iter().map(|_| OnceCell::new()).collect();
+    let ev = Evaluator { facts, defines: &defines, define_exprs: &program.defines, now, atoms: &program.atoms };
+    names
+        .iter()
+        .map(|name| {
+            program
+                .defines
+                .iter()
+                .position(|d| d.name == *name)
+                .and_then(|i| u32::try_from(program.facts.len() + i).ok())
+                .and_then(|slot| ev.slot(slot).cloned())
+                .unwrap_or(Value::Missing)
+        })
+        .collect()
+}
+
 fn run(program: &Program, facts: &[Value], trace_all: bool) -> Outcome {
     // Facts are read in place; only defines get new storage.
     let facts = facts.get(..program.facts.len()).unwrap_or(facts);

@@ -22,6 +22,7 @@ pub mod program;
 pub mod protocol_test;
 pub mod reference;
 pub mod render;
+pub mod report;
 pub mod schema;
 pub mod state;
 pub mod units;

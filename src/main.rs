@@ -39,6 +39,26 @@ impl ProtocolArgs {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// One self-contained HTML page for an athlete or a squad: today's advice
+    /// in the athlete's words and the trends behind it (HRV, resting heart
+    /// rate, weekly volume, sleep).
+    Report {
+        /// State files, or folders of them.
+        #[arg(required = true, value_name = "STATE")]
+        inputs: Vec<PathBuf>,
+        /// Where to write the page; `-` prints it.
+        #[arg(short, long, value_name = "FILE", default_value = "report.html")]
+        output: PathBuf,
+        /// Evaluate at this time instead of each state's `now` (RFC 3339).
+        #[arg(long, value_parser = parse_now)]
+        now: Option<DateTime<FixedOffset>>,
+        /// Write the page again whenever a state or rule file changes (until
+        /// interrupted).
+        #[arg(long)]
+        watch: bool,
+        #[command(flatten)]
+        protocols: ProtocolArgs,
+    },
     /// Advice for one athlete or a squad: what to do now, in the next 24
     /// hours and this week, with reasons.
     Evaluate {
@@ -223,6 +243,9 @@ fn main() -> ExitCode {
         Command::Init { name, output, protocols } => init_command(&name, output, &protocols),
         Command::Explain { state, rule, format, now, history, protocols } => {
             explain(&state, rule.as_deref(), format, now, history.as_deref(), &protocols)
+        }
+        Command::Report { inputs, output, now, watch, protocols } => {
+            report_command(&inputs, &output, now, watch, &protocols)
         }
         Command::Lint { paths, format } => lint_command(paths, format),
         Command::Test { paths, protocols } => test_command(paths, &protocols),
@@ -668,4 +691,66 @@ fn init_command(name: &str, output: Option<PathBuf>, args: &ProtocolArgs) -> u8 
     }
     let _ = writeln!(std::io::stdout(), "wrote {}", path.display());
     0
+}
+
+/// `recoup report`: evaluate, lay out, write atomically; with `--watch`,
+/// again on every change to a state or rule file.
+fn report_command(
+    inputs: &[PathBuf],
+    output: &Path,
+    now: Option<DateTime<FixedOffset>>,
+    watch: bool,
+    args: &ProtocolArgs,
+) -> u8 {
+    let write_once = || -> u8 {
+        let program = match load_program(args) {
+            Ok(p) => p,
+            Err(code) => return code,
+        };
+        let now_source = state::NowSource { override_now: now, fallback: Some(clock()) };
+        let (page, errors) = recoup::report::build(&program, state_files(inputs), now_source);
+        report_errors(&errors);
+        if output == Path::new("-") {
+            let _ = std::io::stdout().lock().write_all(page.as_bytes());
+        } else if let Err(e) = recoup::format::write_atomically(output, &page) {
+            report_errors(&[e]);
+            return 2;
+        } else {
+            eprintln!("wrote {}", output.display());
+        }
+        if errors.is_empty() {
+            0
+        } else {
+            2
+        }
+    };
+    let code = write_once();
+    if !watch {
+        return code;
+    }
+    // Polling the files' modification times: no platform watcher to set
+    // up, and a coach's folder holds a few dozen files at most.
+    let watched = || -> Vec<(PathBuf, Option<std::time::SystemTime>)> {
+        let mut paths: Vec<PathBuf> = state_files(inputs).into_iter().flatten().collect();
+        for dir in &args.protocols {
+            paths.extend(engine::rule_files(dir).unwrap_or_default());
+        }
+        paths
+            .into_iter()
+            .map(|p| {
+                let modified = std::fs::metadata(&p).and_then(|m| m.modified()).ok();
+                (p, modified)
+            })
+            .collect()
+    };
+    let mut seen = watched();
+    eprintln!("watching {} files; press Ctrl-C to stop", seen.len());
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let now_seen = watched();
+        if now_seen != seen {
+            seen = now_seen;
+            write_once();
+        }
+    }
 }

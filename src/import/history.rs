@@ -326,6 +326,7 @@ pub fn session_kind(s: &Session) -> &'static str {
 /// those are never replaced. Only readings and sessions up to `now` count.
 ///
 /// - `hrv.readings`, `resting_hr.readings`: every reading dated up to today.
+/// - `sleep.nights`: every night's sleep up to this morning;
 /// - `sleep.last_night`: the night that ended this morning;
 ///   `sleep.average_7d`: the mean of the nights in the last 7 days, when at
 ///   least 4 of them are known.
@@ -367,6 +368,17 @@ pub fn supplement(
     for (path, map) in [("hrv.readings", &history.hrv), ("resting_hr.readings", &history.resting_hr)] {
         if let (Some(i), Some(v)) = (open(path), series(map)) {
             out.push((i, v));
+        }
+    }
+    if let Some(i) = open("sleep.nights") {
+        let nights: Vec<Reading> = history
+            .sleep
+            .iter()
+            .filter(|(d, _)| **d <= today)
+            .map(|(d, h)| Reading { date: *d, value: h * 3600.0 })
+            .collect();
+        if !nights.is_empty() {
+            out.push((i, Value::Series(nights.into())));
         }
     }
     if let (Some(i), Some(h)) = (open("sleep.last_night"), history.sleep.get(&today)) {
