@@ -77,6 +77,12 @@ pub fn load(selection: &Selection) -> Result<Program, Vec<Diagnostic>> {
     if !errors.is_empty() {
         return Err(errors);
     }
+    load_with(selection, user)
+}
+
+/// Like [`load`], with the coach's files already read (`selection.paths` is
+/// not read again).
+pub fn load_with(selection: &Selection, user: Vec<Arc<SourceFile>>) -> Result<Program, Vec<Diagnostic>> {
     // A coach's file named like a shipped one replaces it whole: that is how
     // `recoup lint protocols/` checks the shipped files themselves (their
     // defines would otherwise be declared twice) and how a coach swaps out

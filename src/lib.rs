@@ -1,10 +1,34 @@
 //! recoup: a rule engine with a declarative protocol language for running
 //! coaches' recovery advice.
 //!
-//! Data flows one way: text → [`parser`] (AST, [`ast`]) → [`check`] (a
-//! [`program::Program`]) → [`eval`] against a [`state::State`] → an
-//! [`eval::Outcome`] → [`render`] (text, JSON, Markdown).
+//! To embed it, start at [`Compiler`]: compile protocols once into a
+//! [`Program`] (immutable, `Send + Sync`), read each athlete's data into a
+//! [`State`] ([`Program::state_from_json`], [`Program::state_from_text`],
+//! [`Program::state_builder`]), and [`Program::evaluate`] it into an
+//! [`Evaluation`]: the recommended rule ids, every rule's [`Outcome`], and a
+//! [`Report`] to render as text, Markdown or JSON.
+//!
+//! ```
+//! let program = recoup::Compiler::new().compile().map_err(|e| format!("{e:?}"))?;
+//! let state = program
+//!     .state_from_json(&serde_json::json!({
+//!         "now": "2026-11-28T08:15:00+01:00",
+//!         "last_session": { "kind": "long_run", "ended_at": "2026-11-28T07:40:00+01:00" }
+//!     }))
+//!     .map_err(|e| format!("{e:?}"))?;
+//! for id in program.evaluate(&state).recommended_ids() {
+//!     println!("{id}");
+//! }
+//! # Ok::<(), String>(())
+//! ```
+//!
+//! Inside, data flows one way: text → [`parser`] (AST, [`ast`]) → [`check`]
+//! (a [`program::Program`]) → [`eval`] against a [`state::State`] → an
+//! [`eval::Outcome`] → [`render`] (text, JSON, Markdown). Those modules are
+//! public for the command line and the tests; the items above are the
+//! supported way in.
 
+mod api;
 pub mod ast;
 pub mod batch;
 pub mod builtins;
@@ -28,3 +52,10 @@ pub mod state;
 pub mod units;
 pub mod value;
 pub mod yaml;
+
+pub use api::{Compiler, Evaluation, StateBuilder};
+pub use diagnostic::Diagnostic;
+pub use eval::Outcome;
+pub use program::Program;
+pub use render::Report;
+pub use state::State;

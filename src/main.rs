@@ -29,6 +29,10 @@ struct ProtocolArgs {
     /// Leave the shipped protocols out (the fact declarations still load).
     #[arg(long)]
     no_builtin: bool,
+    /// Leave the prelude out too: only your own rule files, which declare
+    /// their own facts (implies --no-builtin).
+    #[arg(long)]
+    no_prelude: bool,
 }
 
 impl ProtocolArgs {
@@ -283,7 +287,12 @@ fn report_errors(diagnostics: &[Diagnostic]) {
 }
 
 fn load_program(args: &ProtocolArgs) -> Result<Program, u8> {
-    engine::load(&args.selection()).map_err(|errors| {
+    let loaded = if args.no_prelude {
+        args.protocols.iter().fold(recoup::Compiler::new().without_prelude(), |c, p| c.path(p)).compile()
+    } else {
+        engine::load(&args.selection())
+    };
+    loaded.map_err(|errors| {
         report_errors(&errors);
         2
     })
