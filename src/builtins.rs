@@ -33,6 +33,7 @@ pub enum Builtin {
     CountWhere,
     MinLast,
     MaxLast,
+    Words,
 }
 
 /// What one argument of a builtin must be. The checker checks each argument
@@ -56,6 +57,9 @@ pub enum Param {
     /// first argument; inside it the reading's field name stands for that
     /// reading's value.
     Condition,
+    /// A true/false value (an unknown one counts as false where said).
+    Flag,
+    Text,
 }
 
 impl Param {
@@ -70,6 +74,8 @@ impl Param {
             Param::SeriesOrList => "expected a series or a list",
             Param::Window => "expected a duration, like `7d`",
             Param::Condition => "expected a condition on the reading",
+            Param::Flag => "expected a condition (true/false)",
+            Param::Text => "expected text in double quotes",
         }
     }
 
@@ -81,7 +87,7 @@ impl Param {
             (Param::LikeFirst, Ty::Num(_)) | (Param::SameAsFirst, _) => first.is_none_or(|f| f == ty),
             (Param::Series, Ty::Series(_)) | (Param::SeriesOrList, Ty::Series(_) | Ty::List(_)) => true,
             (Param::Window, Ty::Num(d)) => *d == Dim::TIME,
-            (Param::Condition, Ty::Bool) => true,
+            (Param::Condition | Param::Flag, Ty::Bool) | (Param::Text, Ty::Text) => true,
             _ => false,
         }
     }
@@ -169,6 +175,9 @@ pub const BUILTINS: &[BuiltinInfo] = &[
     BuiltinInfo { name: "max_last", builtin: Builtin::MaxLast, min_args: 2, max_args: 2, params: &[Param::Series, Param::Window],
         signature: "max_last(series, window) -> quantity",
         doc: "The highest reading within `window` (as `count_last`); unknown when none fall inside." },
+    BuiltinInfo { name: "words", builtin: Builtin::Words, min_args: 2, max_args: usize::MAX, params: &[Param::Flag, Param::Text],
+        signature: "words(condition, \"text\", condition, \"text\", ...) -> text",
+        doc: "The texts whose condition holds, in order, joined as a list (`a, b and c`); an unknown condition counts as not holding, and none holding gives empty text. For advice that names every sign present, not only the first." },
 ];
 
 pub fn lookup(name: &str) -> Option<&'static BuiltinInfo> {
@@ -178,6 +187,10 @@ pub fn lookup(name: &str) -> Option<&'static BuiltinInfo> {
 impl BuiltinInfo {
     /// The kind of argument `index` (the last kind repeats).
     pub fn param(&self, index: usize) -> Option<Param> {
+        // `words` takes condition-text pairs: its kinds cycle.
+        if self.builtin == Builtin::Words {
+            return self.params.get(index % 2).copied();
+        }
         self.params.get(index).or(self.params.last()).copied()
     }
 
@@ -244,6 +257,13 @@ pub fn result_type(builtin: Builtin, args: &[Ty]) -> Result<Ty, ArgError> {
         | Builtin::LnMeanLast
         | Builtin::LnSdLast => Ty::Num(Dim::NONE),
         Builtin::Round | Builtin::Min | Builtin::Max | Builtin::Abs | Builtin::FirstKnown => first,
+        Builtin::Words if args.len() % 2 == 1 => {
+            return Err(arg_err(
+                args.len() - 1,
+                "expected a text after this condition: `words(condition, \"text\", ...)`",
+            ));
+        }
+        Builtin::Words => Ty::Text,
         Builtin::MeanLast | Builtin::MinLast | Builtin::MaxLast => Ty::Num(series_dim),
         Builtin::Slope => Ty::Num(series_dim.div(Dim::TIME)),
         Builtin::Last => match first {
@@ -272,6 +292,9 @@ fn today(now: Option<DateTime<FixedOffset>>) -> Option<NaiveDate> {
 pub fn call(builtin: Builtin, args: &[Value], now: Option<DateTime<FixedOffset>>) -> Value {
     if builtin == Builtin::FirstKnown {
         return args.iter().find(|v| !v.is_missing()).cloned().unwrap_or(Value::Missing);
+    }
+    if builtin == Builtin::Words {
+        return words(args);
     }
     if args.iter().any(Value::is_missing) {
         return Value::Missing;
@@ -352,6 +375,23 @@ fn window(readings: &[Reading], today: NaiveDate, days: i64) -> impl Iterator<It
 fn mean(values: impl Iterator<Item = f64>) -> Option<Value> {
     let (sum, n) = values.fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
     (n > 0).then(|| Value::Num(sum / n as f64))
+}
+
+/// `words`: the texts of the pairs whose condition is true, as "a, b and c".
+fn words(args: &[Value]) -> Value {
+    let chosen: Vec<&str> = args
+        .chunks(2)
+        .filter_map(|pair| match pair {
+            [Value::Bool(true), Value::Text(t)] => Some(&**t),
+            _ => None,
+        })
+        .collect();
+    let text = match chosen.split_last() {
+        None => String::new(),
+        Some((last, [])) => (*last).to_string(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    };
+    Value::Text(text.into())
 }
 
 /// Sample standard deviation (n - 1); needs two values.

@@ -76,3 +76,83 @@ fn the_evening_after_a_hard_session_carries_tomorrows_prescription() {
     assert!(today.starts_with("Keep today's run to 20–40 min") && today.contains("below 133 bpm"), "{today}");
     assert!(!morning.iter().any(|r| r.advice.contains("tomorrow") && r.rule.starts_with("active_recovery")));
 }
+
+#[test]
+fn an_unplanned_recovery_week_names_every_sign_present() {
+    let state = "now: 2026-11-28T08:00:00+01:00\n\
+         last_session: { kind: easy, ended_at: 2026-11-27T18:00:00+01:00 }\n\
+         resting_hr: { baseline: 48, today: 53, days_elevated: 3 }\n\
+         hrv: { baseline: 64, today: 58, trend: down, baseline_days: 40 }\n\
+         symptoms: { easy_runs_feel_hard: true, low_motivation: true, heavy_legs: true, unexplained_slow_times: true }\n\
+         training: { weekly_volume: [50, 60] }\n";
+    let why = advice_of(&advise(state), "recovery_week.unplanned");
+    assert!(
+        why.contains(
+            "Warning signs present: resting heart rate 4+ bpm above baseline for 3 or more mornings in a row, \
+             HRV trending down, easy runs feeling harder than they should at a low heart rate, \
+             low motivation with heavy legs and slower times at efforts that used to give faster paces."
+        ),
+        "{why}"
+    );
+    // Only one sign: only that one is named; heavy legs alone is not a sign.
+    let one = "now: 2026-11-28T08:00:00+01:00\n\
+         last_session: { kind: easy, ended_at: 2026-11-27T18:00:00+01:00 }\n\
+         symptoms: { unexplained_slow_times: true, heavy_legs: true }\n";
+    let why = advice_of(&advise(one), "recovery_week.unplanned_no_volume");
+    assert!(
+        why.contains("Warning signs present: slower times at efforts that used to give faster paces. Together"),
+        "{why}"
+    );
+}
+
+#[test]
+fn tests_never_done_read_as_words_not_never() {
+    let state = "now: 2026-11-28T08:00:00+01:00\n\
+         athlete: { sex: female }\n\
+         last_session: { kind: easy, ended_at: 2026-11-27T18:00:00+01:00 }\n\
+         care: { last_ferritin_test: never, last_massage: never, last_threshold_test: never }\n";
+    let recs = advise(state);
+    for r in &recs {
+        assert!(!r.advice.contains(": never"), "{}: {}", r.rule, r.advice);
+    }
+    let ferritin = advice_of(&recs, "nutrition.ferritin_due_at_risk");
+    assert!(ferritin.starts_with("Book a ferritin blood test (you have not had one yet)"), "{ferritin}");
+    let massage = advice_of(&recs, "foam_rolling.massage_monthly");
+    assert!(massage.contains("(you have not had one yet)"), "{massage}");
+}
+
+#[test]
+fn a_heat_bath_is_shown_in_the_athletes_units() {
+    let state = |units: &str| {
+        format!(
+            "now: 2026-11-29T19:00:00+01:00\nathlete: {{ units: {units} }}\n\
+             last_session: {{ kind: tempo, ended_at: 2026-11-28T18:00:00+01:00 }}\n"
+        )
+    };
+    assert!(advice_of(&advise(&state("imperial")), "heat.bath_after_hard").contains("at 100–104 °F"));
+    assert!(advice_of(&advise(&state("metric")), "heat.bath_after_hard").contains("at 38–40 °C"));
+}
+
+#[test]
+fn post_marathon_advice_names_the_session_and_the_dates() {
+    // Day 16 after the marathon, intervals planned tomorrow.
+    let state = "now: 2026-11-28T09:00:00+01:00\n\
+         last_session: { kind: easy, ended_at: 2026-11-27T18:30:00+01:00, duration: 25 }\n\
+         next_session: { kind: intervals, at: 2026-11-29T18:00:00+01:00 }\n\
+         last_marathon: 2026-11-12\n";
+    let recs = advise(state);
+    let warning = advice_of(&recs, "marathon.no_hard_early");
+    assert!(
+        warning.starts_with("Don't run the planned interval session hard")
+            && warning.contains("on 2026-12-10 at the earliest"),
+        "{warning}"
+    );
+    assert!(!recs.iter().any(|r| r.advice.contains("normal routine")));
+    // The day after a marathon entered only as the last session: no "24 h".
+    let day1 = "now: 2026-11-29T09:00:00+01:00\n\
+         last_session: { kind: marathon, ended_at: 2026-11-28T12:30:00+01:00 }\n";
+    let recs = advise(day1);
+    let acute = advice_of(&recs, "marathon.acute");
+    assert!(!acute.contains("24 h"), "{acute}");
+    assert!(advice_of(&recs, "heat.marathon_acute_no_heat").contains("until 2026-12-01"));
+}

@@ -139,3 +139,15 @@ fn ln_mean_and_sd_over_a_window() {
     assert_eq!(call(Builtin::LnSdLast, &[Value::Series(r.clone().into()), w(1.0)], now()), Value::Missing);
     assert_eq!(call(Builtin::LnMeanLast, &[Value::Series(series(&[(1, 50.0)]).into()), w(7.0)], now()), Value::Missing);
 }
+
+#[test]
+fn words_joins_the_texts_whose_condition_holds() {
+    let t = |s: &str| Value::Text(s.into());
+    let b = Value::Bool;
+    let args = [b(true), t("a"), b(false), t("b"), Value::Missing, t("c"), b(true), t("d"), b(true), t("e")];
+    assert_eq!(call(Builtin::Words, &args, now()), t("a, d and e"));
+    assert_eq!(call(Builtin::Words, &args[..4], now()), t("a"));
+    assert_eq!(call(Builtin::Words, &args[2..6], now()), t(""));
+    assert!(result_type(Builtin::Words, &[Ty::Bool, Ty::Text, Ty::Bool]).is_err());
+    assert_eq!(result_type(Builtin::Words, &[Ty::Bool, Ty::Text]).ok(), Some(Ty::Text));
+}
