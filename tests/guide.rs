@@ -88,7 +88,7 @@ fn an_unplanned_recovery_week_names_every_sign_present() {
     let why = advice_of(&advise(state), "recovery_week.unplanned");
     assert!(
         why.contains(
-            "Warning signs present: resting heart rate 4+ bpm above baseline for 3 or more mornings in a row, \
+            "as the warning signs show: resting heart rate 4+ bpm above baseline for 3 or more mornings in a row, \
              HRV trending down, easy runs feeling harder than they should at a low heart rate, \
              low motivation with heavy legs and slower times at efforts that used to give faster paces."
         ),
@@ -100,7 +100,7 @@ fn an_unplanned_recovery_week_names_every_sign_present() {
          symptoms: { unexplained_slow_times: true, heavy_legs: true }\n";
     let why = advice_of(&advise(one), "recovery_week.unplanned_no_volume");
     assert!(
-        why.contains("Warning signs present: slower times at efforts that used to give faster paces. Together"),
+        why.contains("as the warning signs show: slower times at efforts that used to give faster paces. Pressing"),
         "{why}"
     );
 }
