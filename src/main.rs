@@ -71,6 +71,10 @@ enum Command {
         inputs: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Who reads it: the coach (advice, why, reasons, rule ids, what was
+        /// not known) or the athlete (what to do and why, in plain words).
+        #[arg(long, value_enum, default_value_t = Reader::Coach)]
+        audience: Reader,
         /// Evaluate at this time instead of the state's `now` (RFC 3339,
         /// e.g. 2026-11-28T08:15:00+01:00).
         #[arg(long, value_parser = parse_now)]
@@ -207,6 +211,12 @@ enum Format {
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq)]
+enum Reader {
+    Coach,
+    Athlete,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq)]
 enum ExplainFormat {
     Text,
     Json,
@@ -230,8 +240,12 @@ fn main() -> ExitCode {
         Command::Evaluate { batch: Some(source), jobs, now, protocols, .. } => {
             batch_command(&source, jobs, now, &protocols)
         }
-        Command::Evaluate { inputs, format, now, history, protocols, .. } => {
-            evaluate(&inputs, format, now, history.as_deref(), &protocols)
+        Command::Evaluate { inputs, format, audience, now, history, protocols, .. } => {
+            let audience = match audience {
+                Reader::Coach => render::Audience::Coach,
+                Reader::Athlete => render::Audience::Athlete,
+            };
+            evaluate(&inputs, format, audience, now, history.as_deref(), &protocols)
         }
         Command::Import { state, sources, history, timezone, dry_run } => {
             let request = import::Request {
@@ -337,6 +351,7 @@ fn is_yaml(path: &Path) -> bool {
 fn evaluate(
     inputs: &[PathBuf],
     format: Format,
+    audience: render::Audience,
     now: Option<DateTime<FixedOffset>>,
     history: Option<&Path>,
     args: &ProtocolArgs,
@@ -354,66 +369,51 @@ fn evaluate(
         Err(code) => return code,
     };
     let now_source = state::NowSource { override_now: now, fallback: Some(clock()) };
-    let mut results: Vec<(String, Result<render::Report, ()>)> = Vec::new();
+    let mut entries: Vec<render::squad::Entry> = Vec::new();
     for file in state_files(inputs) {
         let path = match file {
             Ok(p) => p,
             Err(d) => {
-                report_errors(&[d]);
-                results.push((String::new(), Err(())));
+                report_errors(std::slice::from_ref(&d));
+                let rejection = render::squad::Rejection::first(std::slice::from_ref(&d));
+                entries.push(render::squad::Entry { file: String::new(), result: Err(rejection) });
                 continue;
             }
         };
-        let name = path.display().to_string();
-        let loaded = import::load_state(&program, &path, history, now_source);
-        match loaded {
+        let file = path.display().to_string();
+        let result = match import::load_state(&program, &path, history, now_source) {
             Ok(st) => {
                 let outcome = eval::evaluate(&program, &st.facts);
-                results.push((name, Ok(render::report(&program, &outcome, st.athlete_name(&program)))));
+                Ok(render::report(&program, &outcome, st.athlete_name(&program)))
             }
             Err(errors) => {
                 report_errors(&errors);
-                results.push((name, Err(())));
+                Err(render::squad::Rejection::first(&errors))
             }
-        }
+        };
+        entries.push(render::squad::Entry { file, result });
     }
-    let failed = results.iter().any(|(_, r)| r.is_err());
-    let mut out = String::new();
-    match format {
-        Format::Json => {
-            let items: Vec<serde_json::Value> = results
-                .iter()
-                .map(|(name, r)| match r {
-                    Ok(report) => serde_json::to_value(report).unwrap_or(serde_json::Value::Null),
-                    Err(()) => serde_json::json!({ "file": name, "error": "the state file was rejected; see the diagnostics on stderr" }),
-                })
-                .collect();
-            let value = match (items.len(), items.first()) {
-                (1, Some(only)) if inputs.len() == 1 && !inputs.iter().any(|p| p.is_dir()) => only.clone(),
-                _ => serde_json::Value::Array(items),
-            };
-            out = serde_json::to_string_pretty(&value).unwrap_or_default();
-            out.push('\n');
-        }
-        Format::Text | Format::Markdown => {
-            let reports: Vec<&render::Report> = results.iter().filter_map(|(_, r)| r.as_ref().ok()).collect();
-            if results.len() > 1 && format == Format::Text {
-                for (name, r) in &results {
-                    match r {
-                        Ok(report) => out.push_str(&format!("{}\n", report.summary_line())),
-                        Err(()) => out.push_str(&format!("{name}: rejected (see errors)\n")),
-                    }
-                }
-                out.push('\n');
-            }
-            for (i, report) in reports.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(if format == Format::Text { "\n────────\n\n" } else { "\n---\n\n" });
-                }
-                out.push_str(&if format == Format::Text { report.to_text() } else { report.to_markdown() });
-            }
-        }
-    }
+    let failed = entries.iter().any(|e| e.result.is_err());
+    // One state file named on its own gets its report alone; several, or a
+    // folder, get the squad view.
+    let single = inputs.len() == 1 && !inputs.iter().any(|p| p.is_dir());
+    let out = match (single, entries.first()) {
+        (true, Some(render::squad::Entry { result: Ok(report), .. })) => match format {
+            Format::Json => serde_json::to_string_pretty(report).unwrap_or_default() + "\n",
+            Format::Text => report.render(false, audience),
+            Format::Markdown => report.render(true, audience),
+        },
+        (true, Some(render::squad::Entry { result: Err(rejection), file })) => match format {
+            Format::Json => render::squad::rejection_json(file, rejection),
+            // The diagnostics on stderr say it all.
+            Format::Text | Format::Markdown => String::new(),
+        },
+        _ => match format {
+            Format::Json => render::squad::squad_json(&entries),
+            Format::Text => render::squad::squad_text(&entries, false, audience),
+            Format::Markdown => render::squad::squad_text(&entries, true, audience),
+        },
+    };
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
     if failed {
         2

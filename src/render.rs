@@ -2,12 +2,18 @@
 //! from an outcome, and the text, Markdown and JSON renderings are views of
 //! it. Nothing here evaluates anything.
 
+mod readers;
+pub mod squad;
+
 use std::fmt::Write as _;
 
+use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
+pub use readers::{heading_at, missing_groups, Audience, MissingGroup};
+
 use crate::eval::{is_reason, Outcome, Record, Status, SuppressReason};
-use crate::program::{Program, Template, TemplatePart, Timing};
+use crate::program::{Program, Template, TemplatePart};
 use crate::units::{self, UnitSystem};
 use crate::value::{Ty, Value};
 
@@ -19,6 +25,11 @@ pub struct Report {
     pub recommendations: Vec<Recommendation>,
     pub suppressed: Vec<Suppressed>,
     pub missing_facts: Vec<String>,
+    /// The missing facts grouped by the rules they would let decide.
+    pub unlocks: Vec<MissingGroup>,
+    /// `now`, for headings that depend on the hour.
+    #[serde(skip)]
+    pub now: Option<DateTime<FixedOffset>>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -95,7 +106,8 @@ pub fn report(program: &Program, outcome: &Outcome, athlete: Option<String>) -> 
         .collect();
     let missing_facts =
         outcome.missing_facts.iter().filter_map(|&f| program.facts.get(f).map(|f| f.path.clone())).collect();
-    Report { athlete, evaluated_at, recommendations, suppressed, missing_facts }
+    let unlocks = missing_groups(program, outcome);
+    Report { athlete, evaluated_at, recommendations, suppressed, missing_facts, unlocks, now: outcome.now }
 }
 
 pub fn reason_text(reason: &SuppressReason) -> String {
@@ -217,8 +229,7 @@ impl Report {
         for (n, rec) in self.recommendations.iter().enumerate() {
             if timing != Some(rec.timing) {
                 timing = Some(rec.timing);
-                let heading = heading(rec.timing);
-                let _ = writeln!(out, "\n{heading}");
+                let _ = writeln!(out, "\n{}", self.heading(rec.timing));
             }
             let _ = writeln!(out, "  {}. [{}] {}", n + 1, rec.priority, rec.advice);
             if let Some(because) = &rec.because {
@@ -239,19 +250,8 @@ impl Report {
                 let _ = writeln!(out, "  {} by {} ({})", s.rule, s.by, s.reason);
             }
         }
-        if !self.missing_facts.is_empty() {
-            let _ = writeln!(out, "\nNot known, so some rules could not decide: {}", self.missing_facts.join(", "));
-        }
+        out.push_str(&self.missing_text(false));
         out
-    }
-
-    /// One line for a squad summary: the most urgent items.
-    pub fn summary_line(&self) -> String {
-        let who = self.athlete.as_deref().unwrap_or("Athlete");
-        let top: Vec<String> =
-            self.recommendations.iter().filter(|r| r.priority == "high").take(2).map(|r| r.rule.clone()).collect();
-        let urgent = if top.is_empty() { String::new() } else { format!("; high: {}", top.join(", ")) };
-        format!("{who}: {}{urgent}", count(self.recommendations.len(), "recommendation"))
     }
 
     pub fn to_markdown(&self) -> String {
@@ -265,8 +265,7 @@ impl Report {
         for rec in &self.recommendations {
             if timing != Some(rec.timing) {
                 timing = Some(rec.timing);
-                let heading = heading(rec.timing);
-                let _ = writeln!(out, "## {heading}\n");
+                let _ = writeln!(out, "## {}\n", self.heading(rec.timing));
             }
             let _ = writeln!(
                 out,
@@ -276,7 +275,7 @@ impl Report {
                 rec.because.as_deref().unwrap_or("")
             );
             for reason in &rec.reasons {
-                let _ = writeln!(out, "  - `{reason}`");
+                let _ = writeln!(out, "  - {reason}");
             }
             let _ = writeln!(
                 out,
@@ -291,20 +290,9 @@ impl Report {
                 let _ = writeln!(out, "- `{}` by `{}` ({})", s.rule, s.by, s.reason);
             }
         }
-        if !self.missing_facts.is_empty() {
-            let _ = writeln!(
-                out,
-                "\nNot known: {}",
-                self.missing_facts.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
-            );
-        }
+        out.push_str(&self.missing_text(true));
         out
     }
-}
-
-/// The heading of a timing group, from its name in the report.
-fn heading(timing: &'static str) -> &'static str {
-    Timing::ALL.iter().find(|(name, _)| *name == timing).map_or(timing, |(_, t)| t.heading())
 }
 
 fn count(n: usize, what: &str) -> String {

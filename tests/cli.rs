@@ -75,6 +75,39 @@ fn evaluate_squad_reports_the_bad_file_and_evaluates_the_rest() {
 }
 
 #[test]
+fn evaluate_squad_markdown_lists_the_rejected_file() {
+    snapshot!("evaluate_squad_markdown", with_demo(&["evaluate", "--format", "markdown"], &["tests/fixtures/squad"]));
+}
+
+#[test]
+fn evaluate_squad_tells_athletes_with_the_same_name_apart() {
+    snapshot!("evaluate_squad_same_names", with_demo(&["evaluate"], &["tests/fixtures/same-names"]));
+}
+
+#[test]
+fn evaluate_for_the_athlete() {
+    snapshot!(
+        "evaluate_athlete_text",
+        with_demo(&["evaluate", "--audience", "athlete"], &["tests/fixtures/states/jo.yaml"])
+    );
+    snapshot!(
+        "evaluate_athlete_markdown",
+        with_demo(&["evaluate", "--audience", "athlete", "--format", "markdown"], &["tests/fixtures/states/jo.yaml"])
+    );
+}
+
+/// The shipped protocols on a state that leaves out the marathon, HRV and
+/// resting heart rate: what is missing, grouped by what it would unlock.
+#[test]
+fn evaluate_groups_missing_facts_by_what_they_unlock() {
+    let out = recoup(&["evaluate", "examples/after-intervals.yaml"]);
+    let missing = out.split("\nNot known: ").nth(1).expect("a Not known section");
+    insta::with_settings!({ snapshot_path => "cli/snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
+        insta::assert_snapshot!("evaluate_missing_grouped", format!("Not known: {missing}"));
+    });
+}
+
+#[test]
 fn evaluate_squad_json_is_an_array_in_input_order() {
     snapshot!("evaluate_squad_json", with_demo(&["evaluate", "--format", "json"], &["tests/fixtures/squad"]));
 }
