@@ -391,3 +391,51 @@ fn a_bare_number_against_a_percent_gets_the_percent_sign_as_a_quick_fix() {
     assert_eq!(server.diagnostics_for(&uri), Vec::<Value>::new());
     server.stop();
 }
+
+#[test]
+fn hover_on_a_suppressed_rule_and_a_code_and_completion_of_rule_ids() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("pair.rules");
+    let text = r#"protocol pair "Pair" {
+  rule first {
+    when since_session < 1h
+    advise "Walk for {round(since_session)}."
+    priority high
+    timing now
+    # check::unknown-rule would be reported for a misspelt name here
+    suppresses second, cold.after_competition
+  }
+
+  rule second {
+    when since_session < 2h
+    advise "Rest a little."
+    priority low
+    timing now
+  }
+}
+"#;
+    let uri = file_uri(&path);
+    let mut server = Server::start();
+    server.initialize();
+    assert_eq!(open(&mut server, &uri, text), Vec::<Value>::new());
+    let at = |needle: &str, extra: usize| json!({ "textDocument": { "uri": uri }, "position": position_of(text, needle, extra) });
+
+    let hover = server.request("textDocument/hover", at("second,", 1));
+    let shown = hover["contents"]["value"].as_str().unwrap_or("");
+    assert!(shown.contains("**rule** `pair.second`") && shown.contains("Rest a little."), "{shown}");
+
+    let hover = server.request("textDocument/hover", at("cold.after_competition", 6));
+    let shown = hover["contents"]["value"].as_str().unwrap_or("");
+    assert!(shown.contains("**rule** `cold.after_competition`") && shown.contains("**advise**"), "{shown}");
+
+    let hover = server.request("textDocument/hover", at("check::unknown-rule", 9));
+    let shown = hover["contents"]["value"].as_str().unwrap_or("");
+    assert!(shown.contains("`suppresses` names a rule that does not exist"), "{shown}");
+
+    let ids = labels(&server.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": uri }, "position": position_of(text, "second,", 0) }),
+    ));
+    assert!(ids.contains(&"pair.second".to_string()) && ids.contains(&"cold.after_competition".to_string()), "{ids:?}");
+    server.stop();
+}

@@ -335,7 +335,7 @@ fn fact_type(analysis: &Analysis, path: &str) -> String {
 fn enum_values(analysis: &Analysis, subject: &str) -> Vec<CompletionItem> {
     let decls = &analysis.decls;
     let from_define = || {
-        let program = analysis.program.as_ref()?;
+        let program = analysis.program()?;
         let define = program.defines.iter().find(|d| d.name == subject)?;
         let index = match &define.ty {
             Ty::Enum(i) => *i,

@@ -76,7 +76,7 @@ pub fn describe(analysis: &Analysis, symbol: &Symbol) -> Option<String> {
             let (i, define) = decls.defines.get(name)?;
             let f = file(*i)?;
             let mut out = format!("**define** `{name}`");
-            let ty = analysis.program.as_ref().and_then(|p| {
+            let ty = analysis.program().and_then(|p| {
                 let d = p.defines.iter().find(|d| &d.name == name)?;
                 Some(d.ty.describe(&p.enums))
             });

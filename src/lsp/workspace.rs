@@ -6,7 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use lsp_types::{
     DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, PublishDiagnosticsParams, Uri,
@@ -76,10 +76,21 @@ pub struct Analysis {
     pub files: Vec<Arc<FileInfo>>,
     pub decls: Declarations,
     pub diagnostics: Vec<Diagnostic>,
-    pub program: Option<Program>,
+    /// The checked program, when the files check; built on first need when
+    /// [`findings`] did not hand it over.
+    program: OnceLock<Option<Program>>,
 }
 
 impl Analysis {
+    /// The checked program (types of defines, for hover and completion).
+    pub fn program(&self) -> Option<&Program> {
+        self.program
+            .get_or_init(|| {
+                engine::compile(self.files.iter().map(|f| (Arc::clone(&f.source), f.builtin)).collect()).ok()
+            })
+            .as_ref()
+    }
+
     pub fn file_of_uri(&self, uri: &Uri) -> Option<(usize, &Arc<FileInfo>)> {
         self.files.iter().enumerate().find(|(_, f)| f.uri.as_ref() == Some(uri))
     }
@@ -264,7 +275,11 @@ impl Workspace {
                 decls.add(i, ast);
             }
         }
-        let analysis = Arc::new(Analysis { files, decls, diagnostics, program });
+        let known = OnceLock::new();
+        if let Some(program) = program {
+            let _ = known.set(Some(program));
+        }
+        let analysis = Arc::new(Analysis { files, decls, diagnostics, program: known });
         self.analyses.insert(key.clone(), Arc::clone(&analysis));
         self.publish(key, &analysis, trigger)
     }
