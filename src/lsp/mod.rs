@@ -220,3 +220,6 @@ fn write_read_only(path: &Path, text: &str) -> Option<()> {
     permissions.set_readonly(true);
     std::fs::set_permissions(path, permissions).ok()
 }
+
+#[cfg(test)]
+mod tests;

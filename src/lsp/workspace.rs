@@ -238,7 +238,10 @@ impl Workspace {
             }
             Key::Alone(name) => {
                 if let Some(doc) = self.docs.get(name) {
-                    user.push((name.clone(), Some(trigger.clone()), Arc::clone(&doc.text)));
+                    // `untitled:cold.rules` is named `cold.rules`, so that it
+                    // replaces the shipped file of that name as a file would.
+                    let shown = name.split_once(':').map_or(name.as_str(), |(_, rest)| rest.trim_start_matches('/'));
+                    user.push((shown.to_string(), Some(trigger.clone()), Arc::clone(&doc.text)));
                 }
             }
         }
