@@ -15,17 +15,29 @@ use lsp_types::{
 use super::index::{Declarations, FileIndex};
 use super::position::{path_to_uri, uri_to_path, LineIndex};
 use crate::ast;
+use crate::check::{self, Input};
 use crate::diagnostic::{Diagnostic, Severity, SourceFile, Span};
 use crate::engine;
 use crate::parser;
 use crate::program::Program;
 use crate::state;
 
-/// Every finding for a set of rule files (`true` marks a shipped one), as
-/// `recoup lint` reports them, and the checked program when there is one.
-/// This is the one place the server asks for findings.
-pub fn findings(sources: Vec<(Arc<SourceFile>, bool)>) -> (Vec<Diagnostic>, Option<Program>) {
-    match engine::compile(sources) {
+/// Every finding for a set of rule files, as `recoup lint` reports them,
+/// and the checked program when there is one. This is the one place the
+/// server asks for findings. The files come parsed: only the edited file is
+/// parsed again on a change, the shipped ones once per server.
+pub fn findings(files: &[Arc<FileInfo>]) -> (Vec<Diagnostic>, Option<Program>) {
+    let parse_errors: Vec<Diagnostic> = files.iter().flat_map(|f| f.parse_errors.iter().cloned()).collect();
+    // As `engine::compile`: checking waits until every file parses, or a
+    // broken file's names would show up as a flood of unknown names.
+    if !parse_errors.is_empty() {
+        return (parse_errors, None);
+    }
+    let inputs: Vec<Input> = files
+        .iter()
+        .filter_map(|f| Some(Input { file: Arc::clone(&f.source), ast: f.ast.clone()?, builtin: f.builtin }))
+        .collect();
+    match check::check(&inputs) {
         Ok(program) => (Vec::new(), Some(program)),
         Err(errors) => (errors, None),
     }
@@ -45,19 +57,21 @@ pub struct FileInfo {
     pub ast: Option<ast::File>,
     /// Names written in the file, by position; empty while it does not parse.
     pub index: FileIndex,
+    /// Why the current text does not parse (empty when it does).
+    pub parse_errors: Vec<Diagnostic>,
 }
 
 impl FileInfo {
     fn new(source: Arc<SourceFile>, uri: Option<Uri>, builtin: bool, previous: Option<&FileInfo>) -> FileInfo {
         let lines = LineIndex::new(&source.text);
-        let (ast, index) = match parser::parse_file(&source) {
+        let (ast, index, parse_errors) = match parser::parse_file(&source) {
             Ok(ast) => {
                 let index = FileIndex::new(&ast);
-                (Some(ast), index)
+                (Some(ast), index, Vec::new())
             }
-            Err(_) => (previous.and_then(|p| p.ast.clone()), FileIndex::default()),
+            Err(errors) => (previous.and_then(|p| p.ast.clone()), FileIndex::default(), errors),
         };
-        FileInfo { source, uri, builtin, lines, ast, index }
+        FileInfo { source, uri, builtin, lines, ast, index, parse_errors }
     }
 
     pub fn text(&self) -> &str {
@@ -120,6 +134,8 @@ enum Key {
     Alone(String),
 }
 
+/// Parsing and checking recurse once per nesting level: call a workspace
+/// from a thread with a large stack, as [`super::run`] does.
 pub struct Workspace {
     docs: HashMap<String, Document>,
     shipped: Vec<Arc<FileInfo>>,
@@ -269,8 +285,7 @@ impl Workspace {
             files.push(info);
         }
 
-        let sources = files.iter().map(|f| (Arc::clone(&f.source), f.builtin)).collect();
-        let (mut diagnostics, program) = findings(sources);
+        let (mut diagnostics, program) = findings(&files);
         diagnostics.append(&mut problems);
         let mut decls = Declarations::default();
         for (i, f) in files.iter().enumerate() {
