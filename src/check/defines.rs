@@ -60,6 +60,12 @@ impl Checker {
         }
         let order = walk.order;
         if self.errors.iter().any(|e| e.code == "check::define-cycle") {
+            // Every define stays a known name, so the loop is the one error
+            // and uses of these defines elsewhere do not each report an
+            // "unknown name".
+            for (_, d) in &all {
+                self.define_names.insert(d.name.text.clone(), usize::MAX);
+            }
             return;
         }
         for i in order {
