@@ -106,7 +106,22 @@ impl From<Span> for SourceSpan {
 pub enum Severity {
     Error,
     Warning,
+    /// Worth knowing, not a problem (a lint's lowest level).
+    Note,
 }
+
+impl Severity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
+}
+
+/// A 1-based line and column.
+pub type LineCol = (usize, usize);
 
 /// One problem, with everything needed to show it: a stable code, a short
 /// lowercase message, the file, labelled spans and a help line.
@@ -159,6 +174,13 @@ impl Diagnostic {
     pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
     }
+    pub fn note(code: &'static str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic { severity: Severity::Note, ..Diagnostic::error(code, message) }
+    }
+    pub fn with_fix(mut self, span: Span, replacement: impl Into<String>) -> Diagnostic {
+        self.suggestion = Some(Box::new(Suggestion { span, replacement: replacement.into() }));
+        self
+    }
     pub fn in_file(mut self, file: &Arc<SourceFile>) -> Diagnostic {
         self.file = Some(Arc::clone(file));
         self
@@ -191,6 +213,13 @@ impl Diagnostic {
         let (span, _) = self.labels.first()?;
         let (line, col) = file.line_col(span.start);
         Some((file.name.clone(), line, col))
+    }
+    /// File name, and 1-based start and end (line, column) of the first
+    /// label, for SARIF and GitHub annotations.
+    pub fn range(&self) -> Option<(String, LineCol, LineCol)> {
+        let file = self.file.as_ref()?;
+        let (span, _) = self.labels.first()?;
+        Some((file.name.clone(), file.line_col(span.start), file.line_col(span.end)))
     }
     /// Render without colour at a fixed width: what snapshot tests pin and
     /// what the CLI prints when its output is not a terminal.
@@ -226,6 +255,7 @@ impl miette::Diagnostic for Diagnostic {
         Some(match self.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
+            Severity::Note => miette::Severity::Advice,
         })
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
@@ -309,6 +339,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("import::csv", "a CSV export with a missing column, or a row with a value that cannot be read"),
     ("import::unknown", "a file `recoup import` does not know how to read"),
     ("import::history", "a history file that is not as `recoup import` wrote it"),
+    ("cli::unknown-lint", "a lint code on the command line that names no lint"),
 ];
 
 #[cfg(test)]

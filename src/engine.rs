@@ -59,6 +59,12 @@ pub fn rule_files(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
 /// Read the selected files and build the program. Every problem in every
 /// file is reported, not just the first.
 pub fn load(selection: &Selection) -> Result<Program, Vec<Diagnostic>> {
+    compile(sources(selection)?)
+}
+
+/// The rule files a selection stands for, read: the shipped ones (marked
+/// `true`) that no file of the coach's replaces, then the coach's.
+pub fn sources(selection: &Selection) -> Result<Vec<(Arc<SourceFile>, bool)>, Vec<Diagnostic>> {
     let mut user: Vec<Arc<SourceFile>> = Vec::new();
     let mut errors = Vec::new();
     for path in &selection.paths {
@@ -96,7 +102,7 @@ pub fn load_with(selection: &Selection, user: Vec<Arc<SourceFile>>) -> Result<Pr
         }
     }
     sources.extend(user.into_iter().map(|f| (f, false)));
-    compile(sources)
+    Ok(sources)
 }
 
 /// Parse and check the given sources (`true` marks a shipped one).

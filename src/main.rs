@@ -165,6 +165,16 @@ enum Command {
         paths: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = LintFormat::Human)]
         format: LintFormat,
+        /// Print what a lint finds, why it matters, an example and the fix,
+        /// and exit. Without a code: list every lint.
+        #[arg(long, value_name = "CODE", num_args = 0..=1, default_missing_value = "")]
+        explain: Option<String>,
+        /// After each finding, print its example as a ready-to-paste
+        /// state.yaml (human format; JSON always carries it).
+        #[arg(long)]
+        example: bool,
+        #[command(flatten)]
+        levels: LintLevels,
     },
     /// Rewrite rule files in the one canonical layout, comments kept. A file
     /// that does not parse is reported and left as it is. Exit 0 done (or,
@@ -222,6 +232,28 @@ enum ExplainFormat {
     Json,
 }
 
+/// Which lints run and how severe they are. CODE is a lint code
+/// (`lint::overlap`), a prefix (`lint::unused`) or `ALL`; the most specific
+/// wins.
+#[derive(clap::Args, Debug, Clone)]
+struct LintLevels {
+    /// Report these as errors (exit 1).
+    #[arg(long, value_name = "CODE")]
+    deny: Vec<String>,
+    /// Report these as warnings.
+    #[arg(long, value_name = "CODE")]
+    warn: Vec<String>,
+    /// Do not report these.
+    #[arg(long, value_name = "CODE")]
+    allow: Vec<String>,
+    /// Run only these lints.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    select: Vec<String>,
+    /// Do not run these lints.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    ignore: Vec<String>,
+}
+
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq)]
 enum LintFormat {
     Human,
@@ -265,7 +297,9 @@ fn main() -> ExitCode {
         Command::Report { inputs, output, now, watch, protocols } => {
             report_command(&inputs, &output, now, watch, &protocols)
         }
-        Command::Lint { paths, format } => lint_command(paths, format),
+        Command::Lint { paths, format, explain, example, levels } => {
+            lint_command(paths, format, explain, example, levels)
+        }
         Command::Test { paths, protocols } => test_command(paths, &protocols),
         Command::Fmt { paths, check } => fmt_command(paths, check),
         Command::Facts { protocols } => match load_program(&protocols) {
@@ -523,12 +557,32 @@ fn default_dir(paths: Vec<PathBuf>, dir: &str) -> Result<Vec<PathBuf>, u8> {
     }
 }
 
-fn lint_command(paths: Vec<PathBuf>, format: LintFormat) -> u8 {
+fn lint_command(
+    paths: Vec<PathBuf>,
+    format: LintFormat,
+    explain: Option<String>,
+    example: bool,
+    levels: LintLevels,
+) -> u8 {
+    if let Some(code) = explain {
+        return explain_lint(&code);
+    }
+    let config = lint::Config {
+        select: levels.select,
+        ignore: levels.ignore,
+        deny: levels.deny,
+        warn: levels.warn,
+        allow: levels.allow,
+    };
+    if let Err(errors) = config.validate() {
+        report_errors(&errors);
+        return 2;
+    }
     let paths = match default_dir(paths, "protocols") {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let findings = match lint::run(&paths) {
+    let findings = match lint::run(&paths, &config) {
         Ok(f) => f,
         Err(errors) => {
             report_errors(&errors);
@@ -536,13 +590,33 @@ fn lint_command(paths: Vec<PathBuf>, format: LintFormat) -> u8 {
         }
     };
     let out = match format {
-        LintFormat::Human => lint::to_human(&findings, use_color(std::io::stdout().is_terminal())),
-        LintFormat::Json => lint::to_json(&findings),
-        LintFormat::Github => lint::to_github(&findings),
-        LintFormat::Sarif => lint::to_sarif(&findings),
+        LintFormat::Human => render::lint::to_human(&findings, use_color(std::io::stdout().is_terminal()), example),
+        LintFormat::Json => render::lint::to_json(&findings),
+        LintFormat::Github => render::lint::to_github(&findings),
+        LintFormat::Sarif => render::lint::to_sarif(&findings),
     };
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
-    u8::from(!findings.is_empty())
+    u8::from(lint::has_errors(&findings))
+}
+
+fn explain_lint(code: &str) -> u8 {
+    let out = if code.is_empty() {
+        lint::LINTS.iter().map(|l| format!("{:<28} {:<8} {}\n", l.code, l.severity.name(), l.summary)).collect()
+    } else {
+        match lint::lookup(code).or_else(|| lint::lookup(&["lint", code].join("::"))) {
+            Some(l) => l.explain(),
+            None => {
+                let help = suggest(code, lint::LINTS.iter().map(|l| l.code))
+                    .unwrap_or_else(|| "`recoup lint --explain` lists every lint".into());
+                report_errors(&[
+                    Diagnostic::error("cli::unknown-lint", format!("`{code}` is not a lint code")).help(help)
+                ]);
+                return 2;
+            }
+        }
+    };
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    0
 }
 
 fn test_command(paths: Vec<PathBuf>, args: &ProtocolArgs) -> u8 {

@@ -199,6 +199,8 @@ pub struct Atom {
     pub words: Template,
     /// Whether the coach wrote the words.
     pub written: bool,
+    /// Where the condition is written, in its rule's file.
+    pub span: Span,
 }
 
 #[derive(Debug)]

@@ -1,6 +1,9 @@
 //! Outcome to words: a report (plain data, the JSON contract) is built once
 //! from an outcome, and the text, Markdown and JSON renderings are views of
-//! it. Nothing here evaluates anything.
+//! it. Nothing here evaluates anything. `render::lint` holds the lint
+//! output formats.
+
+pub mod lint;
 
 mod readers;
 pub mod squad;

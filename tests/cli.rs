@@ -173,6 +173,44 @@ fn lint_findings_in_every_format() {
 }
 
 #[test]
+fn lint_explain_documents_a_lint() {
+    snapshot!("lint_explain_gap", ["lint", "--explain", "lint::gap"]);
+    snapshot!("lint_explain_list", ["lint", "--explain"]);
+    snapshot!("lint_explain_unknown", ["lint", "--explain", "lint::gaps"]);
+}
+
+#[test]
+fn lint_example_prints_a_state_file() {
+    snapshot!("lint_example", ["lint", "--example", "tests/lints/gap/fires.rules"]);
+}
+
+/// Warnings exit 0 and `--deny` makes them fail, in every format; an
+/// unknown code is a usage error (2).
+#[test]
+fn lint_exit_codes_follow_the_deny_level_in_every_format() {
+    for format in ["human", "json", "github", "sarif"] {
+        let warned = recoup(&["lint", "--format", format, "tests/lints/gap/fires.rules"]);
+        assert!(warned.starts_with("exit: 0\n"), "{format}: {warned}");
+        let denied = recoup(&["lint", "--format", format, "--deny", "lint::gap", "tests/lints/gap/fires.rules"]);
+        assert!(denied.starts_with("exit: 1\n"), "{format}: {denied}");
+        let allowed = recoup(&[
+            "lint",
+            "--format",
+            format,
+            "--allow",
+            "lint::never-fires",
+            "tests/lints/never-fires/fires.rules",
+        ]);
+        assert!(allowed.starts_with("exit: 0\n"), "{format}: {allowed}");
+        let unknown = recoup(&["lint", "--format", format, "--deny", "lint::gaps", "tests/lints/gap/fires.rules"]);
+        assert!(unknown.starts_with("exit: 2\n"), "{format}: {unknown}");
+        let missing = recoup(&["lint", "--format", format, "tests/fixtures/no-such-folder"]);
+        assert!(missing.starts_with("exit: 2\n"), "{format}: {missing}");
+    }
+    snapshot!("lint_unknown_code", ["lint", "--deny", "lint::gaps", "tests/lints/gap/fires.rules"]);
+}
+
+#[test]
 fn lint_missing_path_could_not_run() {
     snapshot!("lint_missing_path", ["lint", "tests/fixtures/no-such-folder"]);
 }

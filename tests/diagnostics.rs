@@ -25,6 +25,7 @@ const SHOWN_ELSEWHERE: &[&str] = &[
     "import::csv",
     "import::unknown",
     "import::history",
+    "cli::unknown-lint",
 ];
 
 fn prelude_only() -> recoup::program::Program {

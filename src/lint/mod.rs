@@ -1,19 +1,69 @@
-//! `recoup lint`: parse and check rule files, and show every finding in the
-//! format a coach or a CI system reads. The renderers are views over one
-//! list of diagnostics.
+//! `recoup lint`: parse and check rule files, then run the lints of the
+//! registry over the checked program, and report every finding with a
+//! stable code.
+//!
+//! - [`registry`]: the lints, one per file under `rules/`, each with its code,
+//!   default severity and documentation (`recoup lint --explain CODE`).
+//! - [`domain`]: the sound analysis the semantic lints share (conditions as
+//!   unions of boxes over the facts).
+//! - [`witness`]: example states for findings, confirmed with the evaluator.
+//! - [`allow`]: `# allow(lint::code): reason` comments in rule files.
+//! - [`config`]: `--deny`, `--warn`, `--allow`, `--select`, `--ignore`.
+//!
+//! The output formats live with the other renderers, in `render::lint`.
+//! An editor integration calls [`lint_texts`]: texts in, diagnostics out.
 
-use std::fmt::Write as _;
+pub mod allow;
+pub mod config;
+pub mod domain;
+pub mod registry;
+mod rules;
+pub mod witness;
+
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use serde::Serialize;
-
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::ast;
+use crate::check::{self, Input};
+use crate::diagnostic::{Diagnostic, Severity, SourceFile, Span};
 use crate::engine::{self, Selection};
+use crate::parser;
+use crate::program::Program;
 
-/// Check the rule files under `paths` together with the shipped protocols
-/// (so a coach's rules may suppress shipped ones). `Ok` holds the findings
-/// (empty when clean); `Err` means the files could not be read at all.
-pub fn run(paths: &[PathBuf]) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+pub use config::Config;
+pub use registry::{lookup, Lint, LINTS};
+
+use domain::{Dnf, Universe};
+use witness::Example;
+
+/// One finding: a diagnostic, and for a semantic lint the state that shows
+/// it.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub diagnostic: Diagnostic,
+    pub example: Option<ExampleText>,
+}
+
+/// An example state, as values to read and as a state file to run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExampleText {
+    /// `forecast_temp = 11 °C`
+    pub values: String,
+    /// A `state.yaml` that `recoup explain` accepts.
+    pub state_yaml: String,
+}
+
+impl From<Diagnostic> for Finding {
+    fn from(diagnostic: Diagnostic) -> Finding {
+        Finding { diagnostic, example: None }
+    }
+}
+
+/// Lint the rule files under `paths`, checked together with the shipped
+/// protocols (a file named like a shipped one replaces it). `Ok` holds the
+/// findings after `config` (empty when clean); `Err` means the files could
+/// not be read at all.
+pub fn run(paths: &[PathBuf], config: &Config) -> Result<Vec<Finding>, Vec<Diagnostic>> {
     let mut unreadable = Vec::new();
     for path in paths {
         match engine::rule_files(path) {
@@ -28,130 +78,221 @@ pub fn run(paths: &[PathBuf]) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
     if !unreadable.is_empty() {
         return Err(unreadable);
     }
-    match engine::load(&Selection { no_builtin: false, paths: paths.to_vec() }) {
-        Ok(_) => Ok(Vec::new()),
-        Err(findings) => {
-            if findings.iter().any(|d| d.code == "recoup::io") {
-                Err(findings)
-            } else {
-                Ok(findings)
-            }
+    match engine::sources(&Selection { no_builtin: false, paths: paths.to_vec() }) {
+        Ok(sources) => Ok(lint_sources(sources, config)),
+        Err(errors) if errors.iter().any(|d| d.code == "recoup::io") => Err(errors),
+        Err(errors) => Ok(errors.into_iter().map(Finding::from).collect()),
+    }
+}
+
+/// For editors: lint a coach's rule texts `(name, text)` with the shipped
+/// protocols, and return every diagnostic (codes, spans, help, and a
+/// `suggestion` where there is one obvious edit).
+pub fn lint_texts(texts: &[(String, String)], config: &Config) -> Vec<Diagnostic> {
+    let mut sources: Vec<(Arc<SourceFile>, bool)> = Vec::new();
+    let replaced = |shipped: &str| {
+        texts.iter().any(|(name, _)| std::path::Path::new(name).file_name().is_some_and(|n| n == shipped))
+    };
+    for (name, text) in engine::shipped() {
+        if !replaced(name) {
+            sources.push((SourceFile::new(format!("<shipped>/{name}"), *text), true));
         }
     }
+    sources.extend(texts.iter().map(|(name, text)| (SourceFile::new(name.clone(), text.as_str()), false)));
+    lint_sources(sources, config).into_iter().map(|f| f.diagnostic).collect()
 }
 
-pub fn summary(findings: &[Diagnostic]) -> String {
-    let errors = findings.iter().filter(|d| d.severity == Severity::Error).count();
-    let warnings = findings.len() - errors;
-    match (errors, warnings) {
-        (0, 0) => "no problems found\n".into(),
-        _ => format!("{errors} error(s), {warnings} warning(s)\n"),
+/// Parse, check and lint the given sources (`true` marks a shipped one), on
+/// a thread with a large stack as `engine::compile` does.
+pub fn lint_sources(sources: Vec<(Arc<SourceFile>, bool)>, config: &Config) -> Vec<Finding> {
+    let config = config.clone();
+    let work = move || {
+        let mut inputs = Vec::new();
+        let mut findings: Vec<Finding> = Vec::new();
+        for (file, builtin) in sources {
+            match parser::parse_file(&file) {
+                Ok(ast) => inputs.push(Input { file, ast, builtin }),
+                Err(errors) => findings.extend(errors.into_iter().map(Finding::from)),
+            }
+        }
+        let mut lints_ran = false;
+        if findings.is_empty() {
+            match check::check(&inputs) {
+                Ok(program) => {
+                    let cx = Context::new(&program, &inputs);
+                    for lint in rules::ALL {
+                        (lint.check)(&cx, &mut findings);
+                    }
+                    lints_ran = true;
+                }
+                Err(errors) => findings.extend(errors.into_iter().map(Finding::from)),
+            }
+        }
+        let mut allows = allow::collect(&inputs);
+        let mut findings = allow::apply(&mut allows, findings, lints_ran, &config);
+        findings = config.apply(findings);
+        for f in &mut findings {
+            relocate_shipped(&mut f.diagnostic);
+        }
+        findings.sort_by(|a, b| order_key(&a.diagnostic).cmp(&order_key(&b.diagnostic)));
+        findings
+    };
+    let spawned = std::thread::Builder::new().stack_size(64 << 20).spawn(work);
+    match spawned.map(|h| h.join()) {
+        Ok(Ok(findings)) => findings,
+        _ => vec![Finding::from(
+            Diagnostic::error("recoup::internal", "the linter stopped unexpectedly")
+                .help("this is a bug in recoup; please report it with the rule files"),
+        )],
     }
 }
 
-pub fn to_human(findings: &[Diagnostic], color: bool) -> String {
-    let mut out: String = findings.iter().map(|d| d.render(color)).collect();
-    out.push_str(&summary(findings));
-    out
+fn order_key(d: &Diagnostic) -> (String, usize, &'static str) {
+    (d.file.as_ref().map_or(String::new(), |f| f.name.clone()), d.labels.first().map_or(0, |(s, _)| s.start), d.code)
 }
 
-#[derive(Serialize)]
-struct JsonFinding<'a> {
-    code: &'a str,
-    severity: Severity,
-    message: &'a str,
-    file: Option<String>,
-    line: Option<usize>,
-    column: Option<usize>,
-    help: Option<&'a str>,
+/// A shipped file is not a path in the coach's repository: a finding there
+/// names the shipped file in its message and carries no location, so that
+/// GitHub and SARIF do not point at a file that does not exist.
+fn relocate_shipped(d: &mut Diagnostic) {
+    let Some(file) = &d.file else { return };
+    let Some(name) = file.name.strip_prefix("<shipped>/") else { return };
+    let line = d.labels.first().map(|(s, _)| file.line_col(s.start).0);
+    let at = match line {
+        Some(line) => format!("shipped protocols, `{name}` line {line}"),
+        None => format!("shipped protocols, `{name}`"),
+    };
+    d.message = format!("{} (in the {at})", d.message);
+    d.file = None;
+    d.labels.clear();
 }
 
-pub fn to_json(findings: &[Diagnostic]) -> String {
-    let items: Vec<JsonFinding<'_>> = findings
-        .iter()
-        .map(|d| {
-            let loc = d.location();
-            JsonFinding {
-                code: d.code,
-                severity: d.severity,
-                message: &d.message,
-                file: loc.as_ref().map(|l| l.0.clone()),
-                line: loc.as_ref().map(|l| l.1),
-                column: loc.as_ref().map(|l| l.2),
-                help: d.help.as_deref(),
-            }
-        })
-        .collect();
-    serde_json::to_string_pretty(&items).unwrap_or_default() + "\n"
+/// Whether any finding is at or above the deny level (an error).
+pub fn has_errors(findings: &[Finding]) -> bool {
+    findings.iter().any(|f| f.diagnostic.severity == Severity::Error)
 }
 
-/// GitHub Actions workflow commands: each finding shows inline on the diff.
-pub fn to_github(findings: &[Diagnostic]) -> String {
-    let mut out = String::new();
-    for d in findings {
-        let level = if d.is_error() { "error" } else { "warning" };
-        let location = d
-            .location()
-            .map(|(file, line, col)| format!(" file={},line={line},col={col},", escape_property(&file)))
-            .unwrap_or_else(|| " ".into());
-        let help = d.help.as_deref().map(|h| format!(" ({h})")).unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "::{level}{location}title={}::{}",
-            escape_property(d.code),
-            escape_data(&format!("{}{help}", d.message))
-        );
+/// What every lint sees: the program, its files, and per rule the truth
+/// sets of its conditions.
+pub struct Context<'a> {
+    pub program: &'a Program,
+    pub inputs: &'a [Input],
+    pub universe: Universe<'a>,
+    pub rules: Vec<RuleInfo<'a>>,
+}
+
+pub struct RuleInfo<'a> {
+    pub ast: Option<&'a ast::Rule>,
+    pub file: Arc<SourceFile>,
+    /// Written by the coach (not a shipped rule left in place).
+    pub own: bool,
+    /// States where `when` is true / false.
+    pub when: (Dnf, Dnf),
+    /// The same for `unless`, if the rule has one.
+    pub unless: Option<(Dnf, Dnf)>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(program: &'a Program, inputs: &'a [Input]) -> Context<'a> {
+        let universe = Universe::new(program);
+        let rules = program
+            .rules
+            .iter()
+            .map(|r| {
+                let ast = inputs
+                    .iter()
+                    .filter(|i| Arc::ptr_eq(&i.file, &r.file))
+                    .flat_map(|i| &i.ast.items)
+                    .filter_map(|item| match item {
+                        ast::Item::Protocol(p) => Some(p),
+                        _ => None,
+                    })
+                    .flat_map(|p| p.rules.iter().map(move |rule| (p, rule)))
+                    .find(|(p, rule)| format!("{}.{}", p.id.text, rule.id.text) == r.id)
+                    .map(|(_, rule)| rule);
+                RuleInfo {
+                    ast,
+                    file: Arc::clone(&r.file),
+                    own: !r.builtin,
+                    when: universe.truth(&r.when),
+                    unless: r.unless.as_ref().map(|u| universe.truth(u)),
+                }
+            })
+            .collect();
+        Context { program, inputs, universe, rules }
     }
-    out
-}
 
-fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
-}
+    /// The span of a rule's id, where its findings point.
+    pub fn rule_id_span(&self, rule: usize) -> Span {
+        let info = self.rules.get(rule);
+        info.and_then(|r| r.ast)
+            .map_or_else(|| self.program.rules.get(rule).map_or(Span::default(), |r| r.span), |a| a.id.span)
+    }
 
-fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
-}
+    /// The span of a rule's `when` condition.
+    pub fn when_span(&self, rule: usize) -> Span {
+        self.rules
+            .get(rule)
+            .and_then(|r| r.ast.map(|a| (r, a)))
+            .and_then(|(r, a)| {
+                a.clauses.iter().find_map(|c| match c {
+                    ast::Clause::When(e) => Some(trim(&r.file, e.span)),
+                    _ => None,
+                })
+            })
+            .unwrap_or_else(|| self.rule_id_span(rule))
+    }
 
-/// SARIF 2.1.0, the format code-scanning services ingest.
-pub fn to_sarif(findings: &[Diagnostic]) -> String {
-    let mut codes: Vec<&str> = findings.iter().map(|d| d.code).collect();
-    codes.sort_unstable();
-    codes.dedup();
-    let rules: Vec<serde_json::Value> = codes
-        .iter()
-        .map(|c| {
-            let doc = crate::diagnostic::CODES.iter().find(|(code, _)| code == c).map_or("", |(_, d)| *d);
-            serde_json::json!({ "id": c, "shortDescription": { "text": doc } })
+    pub fn unless_span(&self, rule: usize) -> Option<Span> {
+        self.rules.get(rule).and_then(|r| r.ast.map(|a| (r, a))).and_then(|(r, a)| {
+            a.clauses.iter().find_map(|c| match c {
+                ast::Clause::Unless(e) => Some(trim(&r.file, e.span)),
+                _ => None,
+            })
         })
-        .collect();
-    let results: Vec<serde_json::Value> = findings
-        .iter()
-        .map(|d| {
-            let mut result = serde_json::json!({
-                "ruleId": d.code,
-                "level": if d.is_error() { "error" } else { "warning" },
-                "message": { "text": match &d.help { Some(h) => format!("{} ({h})", d.message), None => d.message.clone() } },
-            });
-            if let (Some((file, line, col)), Some(obj)) = (d.location(), result.as_object_mut()) {
-                obj.insert(
-                    "locations".into(),
-                    serde_json::json!([{ "physicalLocation": {
-                        "artifactLocation": { "uri": file },
-                        "region": { "startLine": line, "startColumn": col }
-                    }}]),
-                );
-            }
-            result
-        })
-        .collect();
-    let sarif = serde_json::json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": { "name": "recoup", "version": env!("CARGO_PKG_VERSION"), "rules": rules } },
-            "results": results,
-        }],
-    });
-    serde_json::to_string_pretty(&sarif).unwrap_or_default() + "\n"
+    }
+
+    /// An example state for a cube, with its text; `None` if none can be
+    /// written.
+    pub fn example(&self, cube: &domain::Cube) -> Option<(Example, ExampleText)> {
+        let example = witness::build(&self.universe, cube)?;
+        let text = ExampleText { values: example.describe(self.program), state_yaml: example.to_yaml(self.program) };
+        Some((example, text))
+    }
+
+    /// Every slot a rule's `when` (or `unless`) reads, through defines.
+    pub fn slots_of(&self, node: &crate::program::Node) -> Vec<crate::program::Slot> {
+        let mut out = Vec::new();
+        self.universe.slots_read(node, &mut out);
+        out
+    }
+
+    /// A finding at a rule of the coach's, in its file.
+    pub fn at_rule(&self, rule: usize, lint: &Lint, message: String) -> Diagnostic {
+        let file = self.rules.get(rule).map(|r| Arc::clone(&r.file));
+        let mut d = lint.diagnostic(message);
+        if let Some(file) = file {
+            d = d.in_file(&file);
+        }
+        d
+    }
+}
+
+/// A span without the white space (and comments) the grammar let trail it.
+pub fn trim(file: &SourceFile, span: Span) -> Span {
+    let text = file.text.get(span.start..span.end).unwrap_or("");
+    let mut end = text.len();
+    // Drop trailing blank lines and comment lines, then trailing spaces.
+    loop {
+        let body = text.get(..end).unwrap_or("").trim_end();
+        let last_line_start = body.rfind('\n').map_or(0, |i| i + 1);
+        let last = body.get(last_line_start..).unwrap_or("");
+        if last.trim_start().starts_with('#') && last_line_start > 0 {
+            end = last_line_start;
+            continue;
+        }
+        end = body.len();
+        break;
+    }
+    Span::new(span.start, span.start + end)
 }
