@@ -10,7 +10,7 @@ pub const LINT: Lint = Lint {
     code: "lint::series-guard",
     severity: Severity::Warning,
     summary: "a define over a series with no guard for too little data",
-    doc: "What it finds: a define that takes a mean, slope, streak or last reading of a series (`hrv.readings`) without checking how many readings there are (`count(hrv.readings) >= 14`) or falling back with `first_known(...)`.
+    doc: "What it finds: a define that takes a mean, slope, streak or last reading of a series (`hrv.readings`) without checking how many readings there are (`count(hrv.readings) >= 14`) or falling back with `first_known(...)`. `count_last` and `count_where` count as guards too.
 
 Why it matters: a mean of two mornings is not a baseline, and a slope needs several readings. With too little data the define either says something unfounded or is unknown, and every rule that reads it goes silent without explanation.
 
@@ -80,7 +80,7 @@ fn counts(cx: &Context<'_>, node: &Node, series: Slot, depth: usize) -> bool {
     if depth > MAX_DEPTH {
         return false;
     }
-    if let Node::Call(Builtin::Count, args) = node {
+    if let Node::Call(Builtin::Count | Builtin::CountLast | Builtin::CountWhere, args) = node {
         if matches!(args.first(), Some(Node::Slot(s)) if *s == series) {
             return true;
         }
