@@ -7,7 +7,7 @@ pub const LINT: Lint = Lint {
     code: "lint::unused-fact",
     severity: Severity::Note,
     summary: "a declared fact that no rule or define reads",
-    doc: "What it finds: a fact declared in the coach's files that no rule, define or advice text reads (recoup itself reads `now`, `athlete.name` and `athlete.units`).
+    doc: "What it finds: a fact declared in the coach's files that no rule, define or advice text reads (recoup itself reads `now`, `athlete.name`, `athlete.units` and `athlete.timezone`).
 
 Why it matters: the state file may carry the fact, but nothing uses it; often the rule that was meant to read it reads another fact by mistake. A fact declared only so that state files validate is fine: say so with an allow.
 
@@ -20,7 +20,7 @@ Fix: use it in the rule it was declared for, remove it, or keep it with `# allow
 };
 
 /// Facts the engine reads itself, whatever the rules do.
-const READ_BY_RECOUP: &[&str] = &["now", "athlete.name", "athlete.units"];
+const READ_BY_RECOUP: &[&str] = &["now", "athlete.name", "athlete.units", crate::state::TIME_ZONE_FACT];
 
 fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let used = super::slots_used_by_rules(cx);
