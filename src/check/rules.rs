@@ -336,7 +336,17 @@ impl Checker {
             }?;
             Some(if negated { format!("{p}: {doc}") } else { doc })
         });
-        self.atoms.push(Atom { rule, text, subject, facts, in_unless, doc, words, written: written.is_some(), span: e.span });
+        self.atoms.push(Atom {
+            rule,
+            text,
+            subject,
+            facts,
+            in_unless,
+            doc,
+            words,
+            written: written.is_some(),
+            span: e.span,
+        });
         Some(Node::Atom(id, Box::new(node)))
     }
 
