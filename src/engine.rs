@@ -83,12 +83,17 @@ pub fn sources(selection: &Selection) -> Result<Vec<(Arc<SourceFile>, bool)>, Ve
     if !errors.is_empty() {
         return Err(errors);
     }
-    load_with(selection, user)
+    Ok(sources_with(selection, user))
 }
 
 /// Like [`load`], with the coach's files already read (`selection.paths` is
 /// not read again).
 pub fn load_with(selection: &Selection, user: Vec<Arc<SourceFile>>) -> Result<Program, Vec<Diagnostic>> {
+    compile(sources_with(selection, user))
+}
+
+/// The shipped files a selection keeps, then the coach's files.
+pub fn sources_with(selection: &Selection, user: Vec<Arc<SourceFile>>) -> Vec<(Arc<SourceFile>, bool)> {
     // A coach's file named like a shipped one replaces it whole: that is how
     // `recoup lint protocols/` checks the shipped files themselves (their
     // defines would otherwise be declared twice) and how a coach swaps out
@@ -102,7 +107,7 @@ pub fn load_with(selection: &Selection, user: Vec<Arc<SourceFile>>) -> Result<Pr
         }
     }
     sources.extend(user.into_iter().map(|f| (f, false)));
-    Ok(sources)
+    sources
 }
 
 /// Parse and check the given sources (`true` marks a shipped one).
