@@ -58,14 +58,31 @@ impl Checker {
                                     *slot = entry;
                                 }
                             }
-                            _ => {
-                                self.error(
+                            prev => {
+                                // Point at both declarations: in one file as
+                                // two labels, across files by name.
+                                let first = prev.map(|p| (Arc::clone(p.file), p.rule.id.span));
+                                let d = self.error(
                                     &input.file,
                                     "check::duplicate-rule",
                                     format!("rule `{id}` is declared twice"),
                                     rule.id.span,
                                     "declared again here",
                                 );
+                                match first {
+                                    Some((file, span)) if Arc::ptr_eq(&file, &input.file) => {
+                                        d.labels.push((span, "first declared here".into()));
+                                        d.help = Some("rule ids must be unique within a protocol; rename one".into());
+                                    }
+                                    Some((file, span)) => {
+                                        let (line, _) = file.line_col(span.start);
+                                        d.help = Some(format!(
+                                            "first declared in `{}` line {line}; rule ids must be unique within a protocol, rename one",
+                                            file.name
+                                        ));
+                                    }
+                                    None => {}
+                                }
                             }
                         },
                         None => {
