@@ -12,9 +12,12 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 const RULES: &str = r#"protocol mine "Mine" {
+  source "a test"
+
   rule refuel {
     when last_sesion.kind is long_run and last_session.duration > 90min
     advise "Eat something within {since_session}."
+    because "The body refuels fastest now."
     priority high
     timing now
   }
@@ -397,18 +400,23 @@ fn hover_on_a_suppressed_rule_and_a_code_and_completion_of_rule_ids() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("pair.rules");
     let text = r#"protocol pair "Pair" {
+  source "a test"
+
   rule first {
     when since_session < 1h
     advise "Walk for {round(since_session)}."
+    because "Walking helps."
     priority high
     timing now
     # check::unknown-rule would be reported for a misspelt name here
+    # lint::missing-because is what a rule without a reason gets
     suppresses second, cold.after_competition
   }
 
   rule second {
     when since_session < 2h
     advise "Rest a little."
+    because "Rest helps."
     priority low
     timing now
   }
@@ -431,6 +439,10 @@ fn hover_on_a_suppressed_rule_and_a_code_and_completion_of_rule_ids() {
     let hover = server.request("textDocument/hover", at("check::unknown-rule", 9));
     let shown = hover["contents"]["value"].as_str().unwrap_or("");
     assert!(shown.contains("`suppresses` names a rule that does not exist"), "{shown}");
+
+    let hover = server.request("textDocument/hover", at("lint::missing-because", 8));
+    let shown = hover["contents"]["value"].as_str().unwrap_or("");
+    assert!(shown.contains("lint::missing-because") && shown.contains("Fix:"), "{shown}");
 
     let ids = labels(&server.request(
         "textDocument/completion",

@@ -115,27 +115,7 @@ pub fn lint_sources(sources: Vec<(Arc<SourceFile>, bool)>, config: &Config) -> V
                 Err(errors) => findings.extend(errors.into_iter().map(Finding::from)),
             }
         }
-        let mut lints_ran = false;
-        if findings.is_empty() {
-            match check::check(&inputs) {
-                Ok(program) => {
-                    let cx = Context::new(&program, &inputs);
-                    for lint in rules::ALL {
-                        (lint.check)(&cx, &mut findings);
-                    }
-                    lints_ran = true;
-                }
-                Err(errors) => findings.extend(errors.into_iter().map(Finding::from)),
-            }
-        }
-        let mut allows = allow::collect(&inputs);
-        let mut findings = allow::apply(&mut allows, findings, lints_ran, &config);
-        findings = config.apply(findings);
-        for f in &mut findings {
-            relocate_shipped(&mut f.diagnostic);
-        }
-        findings.sort_by(|a, b| order_key(&a.diagnostic).cmp(&order_key(&b.diagnostic)));
-        findings
+        lint_parsed(&inputs, findings, &config).0
     };
     let spawned = std::thread::Builder::new().stack_size(64 << 20).spawn(work);
     match spawned.map(|h| h.join()) {
@@ -145,6 +125,38 @@ pub fn lint_sources(sources: Vec<(Arc<SourceFile>, bool)>, config: &Config) -> V
                 .help("this is a bug in recoup; please report it with the rule files"),
         )],
     }
+}
+
+/// Check and lint files already parsed; `findings` holds the syntax errors
+/// of those that did not parse (then nothing is checked). Also gives the
+/// checked program when there is one. For an editor, which keeps parsed
+/// files between edits; call on a thread with a large stack.
+pub fn lint_parsed(inputs: &[Input], mut findings: Vec<Finding>, config: &Config) -> (Vec<Finding>, Option<Program>) {
+    let mut lints_ran = false;
+    let mut checked = None;
+    if findings.is_empty() {
+        match check::check(inputs) {
+            Ok(program) => {
+                {
+                    let cx = Context::new(&program, inputs);
+                    for lint in rules::ALL {
+                        (lint.check)(&cx, &mut findings);
+                    }
+                }
+                lints_ran = true;
+                checked = Some(program);
+            }
+            Err(errors) => findings.extend(errors.into_iter().map(Finding::from)),
+        }
+    }
+    let mut allows = allow::collect(inputs);
+    let mut findings = allow::apply(&mut allows, findings, lints_ran, config);
+    findings = config.apply(findings);
+    for f in &mut findings {
+        relocate_shipped(&mut f.diagnostic);
+    }
+    findings.sort_by(|a, b| order_key(&a.diagnostic).cmp(&order_key(&b.diagnostic)));
+    (findings, checked)
 }
 
 fn order_key(d: &Diagnostic) -> (String, usize, &'static str) {

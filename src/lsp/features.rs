@@ -59,6 +59,9 @@ fn code_at(text: &str, offset: usize) -> Option<(&str, Span)> {
 
 /// The documentation of a diagnostic code.
 pub fn code_doc(code: &str) -> Option<String> {
+    if let Some(lint) = crate::lint::lookup(code) {
+        return Some(format!("```text\n{}```", lint.explain()));
+    }
     let (_, meaning) = CODES.iter().find(|(c, _)| *c == code)?;
     Some(format!("**`{code}`**\n\n{meaning}"))
 }

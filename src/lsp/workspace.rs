@@ -15,9 +15,10 @@ use lsp_types::{
 use super::index::{Declarations, FileIndex};
 use super::position::{path_to_uri, uri_to_path, LineIndex};
 use crate::ast;
-use crate::check::{self, Input};
+use crate::check::Input;
 use crate::diagnostic::{Diagnostic, Severity, SourceFile, Span};
 use crate::engine;
+use crate::lint;
 use crate::parser;
 use crate::program::Program;
 use crate::state;
@@ -27,20 +28,26 @@ use crate::state;
 /// server asks for findings. The files come parsed: only the edited file is
 /// parsed again on a change, the shipped ones once per server.
 pub fn findings(files: &[Arc<FileInfo>]) -> (Vec<Diagnostic>, Option<Program>) {
-    let parse_errors: Vec<Diagnostic> = files.iter().flat_map(|f| f.parse_errors.iter().cloned()).collect();
-    // As `engine::compile`: checking waits until every file parses, or a
-    // broken file's names would show up as a flood of unknown names.
-    if !parse_errors.is_empty() {
-        return (parse_errors, None);
-    }
+    let parse_errors: Vec<lint::Finding> =
+        files.iter().flat_map(|f| f.parse_errors.iter().cloned().map(lint::Finding::from)).collect();
     let inputs: Vec<Input> = files
         .iter()
         .filter_map(|f| Some(Input { file: Arc::clone(&f.source), ast: f.ast.clone()?, builtin: f.builtin }))
         .collect();
-    match check::check(&inputs) {
-        Ok(program) => (Vec::new(), Some(program)),
-        Err(errors) => (errors, None),
-    }
+    let (found, program) = lint::lint_parsed(&inputs, parse_errors, &lint::Config::default());
+    let diagnostics = found
+        .into_iter()
+        .map(|f| match f.example {
+            // A semantic lint's example state, as `recoup lint` shows it.
+            Some(example) => {
+                let mut d = f.diagnostic;
+                d.message = format!("{}\nexample: {}", d.message, example.values);
+                d
+            }
+            None => f.diagnostic,
+        })
+        .collect();
+    (diagnostics, program)
 }
 
 /// One rule file as the server knows it.
