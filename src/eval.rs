@@ -154,6 +154,23 @@ pub fn define_values(program: &Program, facts: &[Value], names: &[&str]) -> Vec<
         .collect()
 }
 
+/// The value of one expression of the program (a comparison's bound, a
+/// define) against the facts, computed afresh: what `explain` shows beside
+/// a condition. `now` is read from the facts, as in `evaluate`.
+pub fn value_of(program: &Program, facts: &[Value], node: &Node) -> Value {
+    let facts = facts.get(..program.facts.len()).unwrap_or(facts);
+    let now = match program.now_slot.and_then(|s| facts.get(s as usize)) {
+        Some(Value::Instant(t)) => Some(*t),
+        _ => None,
+    };
+    let defines: Vec<OnceCell<Value>> = program.defines.iter().map(|_| OnceCell::new()).collect();
+    Evaluator { facts, defines: &defines, define_exprs: &program.defines, now, atoms: &program.atoms }.eval(
+        node,
+        0.0,
+        &mut NoTrace,
+    )
+}
+
 fn run(program: &Program, facts: &[Value], trace_all: bool) -> Outcome {
     // Facts are read in place; only defines get new storage.
     let facts = facts.get(..program.facts.len()).unwrap_or(facts);

@@ -49,6 +49,7 @@ pub mod render;
 pub mod report;
 pub mod schema;
 pub mod state;
+pub mod timeline;
 pub mod units;
 pub mod value;
 pub mod yaml;

@@ -149,6 +149,31 @@ enum Command {
         rule: Option<String>,
         #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
         format: ExplainFormat,
+        /// How many days ahead to look for when each rule would fire if
+        /// nothing but time changed.
+        #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=366))]
+        days: u32,
+        #[arg(long, value_parser = parse_now)]
+        now: Option<DateTime<FixedOffset>>,
+        /// The athlete's imported history (default: NAME.history.yaml beside
+        /// NAME.yaml, when there is one).
+        #[arg(long, value_name = "FILE")]
+        history: Option<PathBuf>,
+        #[command(flatten)]
+        protocols: ProtocolArgs,
+    },
+    /// What happens over the next days if nothing changes: the state is
+    /// evaluated as time passes (the session aging, nothing else changing)
+    /// and each moment some advice starts or stops is listed.
+    Timeline {
+        /// A state file (YAML).
+        state: PathBuf,
+        /// How many days to look ahead.
+        #[arg(long, default_value_t = 14, value_parser = clap::value_parser!(u32).range(1..=366))]
+        days: u32,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Start at this time instead of the state's `now` (RFC 3339).
         #[arg(long, value_parser = parse_now)]
         now: Option<DateTime<FixedOffset>>,
         /// The athlete's imported history (default: NAME.history.yaml beside
@@ -291,8 +316,11 @@ fn main() -> ExitCode {
         }
         Command::Schema { history, protocols } => schema_command(history, &protocols),
         Command::Init { name, output, protocols } => init_command(&name, output, &protocols),
-        Command::Explain { state, rule, format, now, history, protocols } => {
-            explain(&state, rule.as_deref(), format, now, history.as_deref(), &protocols)
+        Command::Explain { state, rule, format, days, now, history, protocols } => {
+            explain(&state, rule.as_deref(), format, days, now, history.as_deref(), &protocols)
+        }
+        Command::Timeline { state, days, format, now, history, protocols } => {
+            timeline_command(&state, days, format, now, history.as_deref(), &protocols)
         }
         Command::Report { inputs, output, now, watch, protocols } => {
             report_command(&inputs, &output, now, watch, &protocols)
@@ -504,6 +532,7 @@ fn explain(
     path: &Path,
     rule: Option<&str>,
     format: ExplainFormat,
+    days: u32,
     now: Option<DateTime<FixedOffset>>,
     history: Option<&Path>,
     args: &ProtocolArgs,
@@ -534,10 +563,53 @@ fn explain(
         }
     };
     let outcome = eval::evaluate_traced(&program, &st.facts);
-    let explanations = render::explain(&program, &outcome, only);
+    let scan = recoup::timeline::scan(&program, &st.facts, days);
+    let explain = render::Explain {
+        program: &program,
+        facts: &st.facts,
+        outcome: &outcome,
+        scan: scan.as_ref().map(|s| (s, days)),
+    };
+    let explanations = render::explain(&explain, only);
     let out = match format {
         ExplainFormat::Text => render::explanations_to_text(&explanations),
         ExplainFormat::Json => serde_json::to_string_pretty(&explanations).unwrap_or_default() + "\n",
+    };
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    0
+}
+
+fn timeline_command(
+    path: &Path,
+    days: u32,
+    format: Format,
+    now: Option<DateTime<FixedOffset>>,
+    history: Option<&Path>,
+    args: &ProtocolArgs,
+) -> u8 {
+    let program = match load_program(args) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let now_source = state::NowSource { override_now: now, fallback: Some(clock()) };
+    let loaded = import::load_state(&program, path, history, now_source);
+    let st = match loaded {
+        Ok(s) => s,
+        Err(errors) => {
+            report_errors(&errors);
+            return 2;
+        }
+    };
+    let Some(scan) = recoup::timeline::scan(&program, &st.facts, days) else {
+        report_errors(&[Diagnostic::error("recoup::internal", "the state has no `now` to start from")
+            .help("give `now` in the state file or pass `--now`")]);
+        return 2;
+    };
+    let report = render::timeline(&program, &scan, st.athlete_name(&program), days);
+    let out = match format {
+        Format::Text => report.to_text(),
+        Format::Markdown => report.to_markdown(),
+        Format::Json => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",
     };
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
     0

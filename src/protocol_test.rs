@@ -258,7 +258,8 @@ fn run_case(shared: &Program, path: &Path) -> Result<CaseResult, Vec<Diagnostic>
         }
         let id = program.rules.get(*rule).map_or("?", |r| r.id.as_str());
         let (line, _) = file.line_col(span.start);
-        let explanation = render::explanations_to_text(&render::explain(program, &outcome, Some(*rule)));
+        let explain = render::Explain { program, facts: &state.facts, outcome: &outcome, scan: None };
+        let explanation = render::explanations_to_text(&render::explain(&explain, Some(*rule)));
         let mut text = format!("{}:{line}: `{id}` should {}, but ", file.name, expect.word());
         text.push_str(&explanation.replacen(&format!("{id}: "), "it is ", 1));
         failures.push(text);

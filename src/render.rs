@@ -5,8 +5,10 @@
 
 pub mod lint;
 
+mod explain;
 mod readers;
 pub mod squad;
+mod timeline;
 
 use std::fmt::Write as _;
 
@@ -19,6 +21,9 @@ use crate::eval::{is_reason, Outcome, Record, Status, SuppressReason};
 use crate::program::{Program, Template, TemplatePart};
 use crate::units::{self, UnitSystem};
 use crate::value::{Ty, Value};
+
+pub use explain::{explain, explanations_to_text, Ahead, ConditionResult, Explain, Explanation, Tree};
+pub use timeline::{timeline, TimelineAdvice, TimelineMoment, TimelineReport, TimelineStop};
 
 /// One athlete's answer: the JSON contract of `recoup evaluate --format json`.
 #[derive(Clone, Debug, Serialize)]
@@ -304,91 +309,4 @@ fn count(n: usize, what: &str) -> String {
     } else {
         format!("{n} {what}s")
     }
-}
-
-/// `explain`: every rule (or one), what became of it and why.
-#[derive(Clone, Debug, Serialize)]
-pub struct Explanation {
-    pub rule: String,
-    pub status: &'static str,
-    pub suppressed_by: Option<String>,
-    pub conditions: Vec<ConditionResult>,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct ConditionResult {
-    pub clause: &'static str,
-    pub condition: String,
-    /// `held`, `failed` or `unknown`.
-    pub result: &'static str,
-    pub missing: Vec<String>,
-}
-
-/// Build explanations from a traced outcome (see `eval::evaluate_traced`).
-pub fn explain(program: &Program, outcome: &Outcome, only: Option<usize>) -> Vec<Explanation> {
-    let system = outcome.units;
-    outcome
-        .rules
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| only.is_none_or(|o| o == *i))
-        .filter_map(|(i, r)| {
-            let rule = program.rules.get(i)?;
-            let (status, suppressed_by) = match &r.status {
-                Status::Fired => ("fired", None),
-                Status::NotFired => ("not fired", None),
-                Status::Unknown => ("unknown", None),
-                Status::Suppressed { by, reason } => {
-                    ("suppressed", program.rules.get(*by).map(|b| format!("{} ({})", b.id, reason_text(reason))))
-                }
-            };
-            let conditions = outcome
-                .trace(i)
-                .iter()
-                .filter_map(|rec| {
-                    let atom = program.atoms.get(rec.atom as usize)?;
-                    let missing = if rec.result.is_missing() {
-                        atom.facts
-                            .iter()
-                            .filter(|&&f| outcome.fact_is_missing(f))
-                            .filter_map(|&f| program.facts.get(f).map(|f| f.path.clone()))
-                            .collect()
-                    } else {
-                        Vec::new()
-                    };
-                    Some(ConditionResult {
-                        clause: if atom.in_unless { "unless" } else { "when" },
-                        condition: condition_text(program, rec, system),
-                        result: match rec.result {
-                            Value::Bool(true) => "held",
-                            Value::Bool(false) => "failed",
-                            _ => "unknown",
-                        },
-                        missing,
-                    })
-                })
-                .collect();
-            Some(Explanation { rule: rule.id.clone(), status, suppressed_by, conditions })
-        })
-        .collect()
-}
-
-pub fn explanations_to_text(explanations: &[Explanation]) -> String {
-    let mut out = String::new();
-    for e in explanations {
-        let by = e.suppressed_by.as_deref().map(|b| format!(" by {b}")).unwrap_or_default();
-        let _ = writeln!(out, "{}: {}{by}", e.rule, e.status);
-        for c in &e.conditions {
-            let mark = match c.result {
-                "held" => "✓",
-                "failed" => "✗",
-                _ => "?",
-            };
-            let clause = if c.clause == "unless" { "unless " } else { "" };
-            let missing =
-                if c.missing.is_empty() { String::new() } else { format!(" — missing: {}", c.missing.join(", ")) };
-            let _ = writeln!(out, "  {mark} {clause}{}{missing}", c.condition);
-        }
-    }
-    out
 }
