@@ -26,10 +26,17 @@ impl SourceFile {
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let before = self.text.get(..offset).unwrap_or("");
-        let line = before.matches('\n').count() + 1;
-        let col =
-            before.rfind('\n').map_or(before.chars().count(), |nl| before.get(nl + 1..).unwrap_or("").chars().count())
-                + 1;
+        // Lines end at `\n`, `\r\n` or a lone `\r`, as in the grammar.
+        let bytes = before.as_bytes();
+        let mut line = 1;
+        let mut line_start = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' || (b == b'\r' && self.text.as_bytes().get(i + 1) != Some(&b'\n')) {
+                line += 1;
+                line_start = i + 1;
+            }
+        }
+        let col = before.get(line_start..).map_or(0, |l| l.chars().count()) + 1;
         (line, col)
     }
 }
@@ -227,13 +234,17 @@ impl Diagnostic {
         self.render(false)
     }
 
-    /// Render with miette's graphical handler.
+    /// Render with miette's graphical handler. The renderer is handed only
+    /// what it can draw: the lines around the labels, long lines clipped
+    /// (`snippet`), and messages, labels and help escaped and clipped
+    /// (`terminal`), so no input can make it panic, flood the terminal or
+    /// send control characters to it.
     pub fn render(&self, color: bool) -> String {
         let theme = if color { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
         let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100);
         let mut out = String::new();
-        if handler.render_report(&mut out, self).is_err() {
-            out = format!("error[{}]: {}\n", self.code, self.message);
+        if handler.render_report(&mut out, &Drawable::new(self)).is_err() {
+            out = format!("error[{}]: {}\n", self.code, crate::terminal::echo(&self.message));
         }
         out
     }
@@ -266,6 +277,77 @@ impl miette::Diagnostic for Diagnostic {
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         if self.file.is_none() || self.labels.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.labels.iter().map(|(span, text)| LabeledSpan::new_with_span(Some(text.clone()), *span))))
+    }
+}
+
+/// Longest message, label or help line shown, in characters.
+const MAX_TEXT: usize = 400;
+
+/// A diagnostic as the renderer sees it: text escaped and clipped, the
+/// source reduced to a `snippet::View`.
+struct Drawable<'d> {
+    d: &'d Diagnostic,
+    message: String,
+    help: Option<String>,
+    view: Option<crate::snippet::View>,
+    labels: Vec<(Span, String)>,
+}
+
+impl<'d> Drawable<'d> {
+    fn new(d: &'d Diagnostic) -> Drawable<'d> {
+        use crate::terminal::{clip, line, text};
+        let (view, spans) = match &d.file {
+            Some(file) if !d.labels.is_empty() => {
+                let spans: Vec<Span> = d.labels.iter().map(|(s, _)| *s).collect();
+                let (view, spans) = crate::snippet::View::new(file, &spans);
+                (Some(view), spans)
+            }
+            _ => (None, Vec::new()),
+        };
+        let labels =
+            spans.into_iter().zip(&d.labels).map(|(s, (_, t))| (s, line(&clip(t, MAX_TEXT)).into_owned())).collect();
+        Drawable {
+            d,
+            message: line(&clip(&d.message, MAX_TEXT)).into_owned(),
+            help: d.help.as_ref().map(|h| text(&clip(h, MAX_TEXT)).into_owned()),
+            view,
+            labels,
+        }
+    }
+}
+
+impl fmt::Debug for Drawable<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.d, f)
+    }
+}
+
+impl fmt::Display for Drawable<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Drawable<'_> {}
+
+impl miette::Diagnostic for Drawable<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.d.code))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        miette::Diagnostic::severity(self.d)
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display + 'a>)
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.view.as_ref().map(|v| v as &dyn SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.view.is_none() || self.labels.is_empty() {
             return None;
         }
         Some(Box::new(self.labels.iter().map(|(span, text)| LabeledSpan::new_with_span(Some(text.clone()), *span))))

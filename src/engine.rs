@@ -133,10 +133,21 @@ pub fn compile(sources: Vec<(Arc<SourceFile>, bool)>) -> Result<Program, Vec<Dia
         }
         check::check(&inputs)
     };
-    let spawned = std::thread::Builder::new().stack_size(64 << 20).spawn(work);
-    match spawned.map(|h| h.join()) {
-        Ok(Ok(result)) => result,
-        _ => Err(vec![Diagnostic::error("recoup::internal", "the rule checker stopped unexpectedly")
-            .help("this is a bug in recoup; please report it with the rule files")]),
-    }
+    on_large_stack(work).unwrap_or_else(|| {
+        Err(vec![Diagnostic::error("recoup::internal", "the rule checker stopped unexpectedly")
+            .help("this is a bug in recoup; please report it with the rule files")])
+    })
+}
+
+/// Stack size for the threads that parse, check and format: parsing
+/// recurses once per nesting level and every later walk once per level of
+/// the tree, and the limits (`parser::MAX_NESTING`, `MAX_EXPR_DEPTH`) are set
+/// for this stack, not for whatever small stack the caller has.
+pub const STACK_BYTES: usize = 64 << 20;
+
+/// Run `work` on a thread with `STACK_BYTES` of stack; `None` if the thread
+/// could not start or stopped unexpectedly.
+pub fn on_large_stack<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let spawned = std::thread::Builder::new().stack_size(STACK_BYTES).spawn(work);
+    spawned.ok().and_then(|h| h.join().ok())
 }

@@ -23,7 +23,19 @@ const DOC_COLUMN_LIMIT: usize = 64;
 
 /// Format a rule file. Errors: the file does not parse (its syntax
 /// diagnostics), or the formatted text would not mean the same (a bug).
+///
+/// Runs on the same large stack as parsing and checking in every command.
 pub fn format(file: &Arc<SourceFile>) -> Result<String, Vec<Diagnostic>> {
+    let shared = Arc::clone(file);
+    crate::engine::on_large_stack(move || format_here(&shared)).unwrap_or_else(|| {
+        Err(vec![Diagnostic::error("recoup::internal", "the formatter stopped unexpectedly")
+            .in_file(file)
+            .label(Span::new(0, 0), "this file")
+            .help("this is a bug in recoup's formatter; please report it with this file")])
+    })
+}
+
+fn format_here(file: &Arc<SourceFile>) -> Result<String, Vec<Diagnostic>> {
     let ast = parser::parse_file(file)?;
     let mut f = Formatter {
         text: &file.text,

@@ -25,15 +25,36 @@ pub const MAX_NESTING: usize = 64;
 
 /// Parse one rule file. Returns the tree, or every syntax problem found.
 pub fn parse_file(file: &Arc<SourceFile>) -> Result<File, Vec<Diagnostic>> {
-    if let Some(d) = check_limits(file) {
-        return Err(vec![d]);
-    }
     let text: &str = &file.text;
+    if text.len() > MAX_FILE_BYTES {
+        return Err(vec![Diagnostic::error(
+            "parse::too-large",
+            format!("rule file is {} bytes; the limit is {MAX_FILE_BYTES}", text.len()),
+        )
+        .in_file(file)
+        .label(Span::new(0, 0), "this file")
+        .help("split the protocols into several files")]);
+    }
+    let scan = crate::scan::scan(text, MAX_NESTING, MAX_NESTING);
+    if let Some((at, excess)) = scan.too_deep {
+        let what = match excess {
+            crate::scan::Excess::Ifs => "`if` expressions",
+            crate::scan::Excess::Nesting => "nesting",
+        };
+        let len = text.get(at..).and_then(|r| r.chars().next()).map_or(0, char::len_utf8);
+        return Err(vec![Diagnostic::error(
+            "parse::too-large",
+            format!("too much {what}: the limit is {MAX_NESTING}"),
+        )
+        .in_file(file)
+        .label(Span::new(at, at + len), "here")
+        .help("break the expression into `define`s")]);
+    }
     let pairs = match Grammar::parse(Rule::file, text) {
         Ok(pairs) => pairs,
         Err(e) => return Err(vec![syntax_error(file, &e)]),
     };
-    let mut builder = Builder { file, errors: Vec::new() };
+    let mut builder = Builder { file, errors: Vec::new(), too_deep: false };
     let mut items = Vec::new();
     for pair in pairs.flatten().take(1) {
         for item in pair.into_inner() {
@@ -55,176 +76,21 @@ pub fn parse_file(file: &Arc<SourceFile>) -> Result<File, Vec<Diagnostic>> {
         }
     }
     if builder.errors.is_empty() {
-        if let Some(d) = too_deep(file, &items) {
-            return Err(vec![d]);
-        }
-        Ok(File { items, comments: comments(text) })
+        Ok(File { items, comments: scan.comments })
     } else {
         Err(builder.errors)
     }
 }
 
 /// Deepest expression tree accepted. `a and b and c ...` nests one level per
-/// operand, and the checker, the evaluator and dropping the tree all recurse
-/// once per level: this bound keeps them within any thread's stack. Real
-/// rules stay far below it.
+/// operand, and the checker, the evaluator, the formatter and dropping the
+/// tree all recurse once per level. The builder measures depth as it builds
+/// and never makes a deeper tree, so every later walk stays within any
+/// thread's stack. Real rules stay far below it.
 pub const MAX_EXPR_DEPTH: usize = 200;
 
 /// Most `not` or `-` accepted in a row; each one is a level of the tree.
 const MAX_PREFIX: usize = 16;
-
-/// The first expression deeper than `MAX_EXPR_DEPTH`, as a diagnostic.
-fn too_deep(file: &Arc<SourceFile>, items: &[Item]) -> Option<Diagnostic> {
-    let mut exprs: Vec<&Expr> = Vec::new();
-    for item in items {
-        match item {
-            Item::Facts(decls, _) => exprs.extend(decls.iter().filter_map(|d| d.default.as_ref())),
-            Item::Enum(_) => {}
-            Item::Define(d) => exprs.push(&d.expr),
-            Item::Protocol(p) => {
-                for rule in &p.rules {
-                    for clause in &rule.clauses {
-                        match clause {
-                            Clause::When(e) | Clause::Unless(e) => exprs.push(e),
-                            Clause::Advise(t) | Clause::Because(t) => {
-                                exprs.extend(t.parts.iter().filter_map(|p| match p {
-                                    TemplatePart::Hole { expr, .. } => Some(expr),
-                                    TemplatePart::Text(_) => None,
-                                }))
-                            }
-                            _ => {}
-                        }
-                    }
-                }
-            }
-        }
-    }
-    let deep = exprs.into_iter().find(|e| depth(e) > MAX_EXPR_DEPTH)?;
-    Some(
-        Diagnostic::error("parse::too-large", format!("expression nested more than {MAX_EXPR_DEPTH} levels deep"))
-            .in_file(file)
-            .label(Span::new(deep.span.start, deep.span.start), "this expression")
-            .help("split it into `define`s"),
-    )
-}
-
-/// Nesting depth of an expression. Recursive, so it runs where parsing runs:
-/// on the large-stack thread of `engine::compile`.
-fn depth(e: &Expr) -> usize {
-    let children: Vec<&Expr> = match &e.kind {
-        ExprKind::Number(_) | ExprKind::Quantity { .. } | ExprKind::Bool(_) | ExprKind::Text(_) | ExprKind::Path(_) => {
-            Vec::new()
-        }
-        ExprKind::List(items) => items.iter().collect(),
-        ExprKind::Neg(a) | ExprKind::Not(a) => vec![a],
-        ExprKind::Binary { lhs, rhs, .. } => vec![lhs, rhs],
-        ExprKind::Between { value, low, high, .. } => vec![value, low, high],
-        ExprKind::In { value, set, .. } => std::iter::once(&**value).chain(set.iter()).collect(),
-        ExprKind::Is { value, test, .. } => match test {
-            IsTest::Value(t) => vec![value, t],
-            _ => vec![value],
-        },
-        ExprKind::Contains { list, item } => vec![list, item],
-        ExprKind::Call { args, .. } => args.iter().collect(),
-        ExprKind::If { cond, then, otherwise } => vec![cond, then, otherwise],
-        ExprKind::Worded { expr, words } => std::iter::once(&**expr)
-            .chain(words.parts.iter().filter_map(|p| match p {
-                TemplatePart::Hole { expr, .. } => Some(expr),
-                TemplatePart::Text(_) => None,
-            }))
-            .collect(),
-    };
-    1 + children.into_iter().map(depth).max().unwrap_or(0)
-}
-
-fn check_limits(file: &Arc<SourceFile>) -> Option<Diagnostic> {
-    let text: &str = &file.text;
-    if text.len() > MAX_FILE_BYTES {
-        return Some(
-            Diagnostic::error(
-                "parse::too-large",
-                format!("rule file is {} bytes; the limit is {MAX_FILE_BYTES}", text.len()),
-            )
-            .in_file(file)
-            .label(Span::new(0, 0), "this file")
-            .help("split the protocols into several files"),
-        );
-    }
-    let mut depth = 0usize;
-    let mut ifs = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    let mut in_comment = false;
-    let bytes = text.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        if in_comment {
-            in_comment = b != b'\n';
-            continue;
-        }
-        if in_string {
-            match b {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                b'{' => depth += 1,
-                b'}' => depth = depth.saturating_sub(1),
-                _ => {}
-            }
-        } else {
-            match b {
-                b'#' => in_comment = true,
-                b'"' => in_string = true,
-                b'(' | b'[' | b'{' => depth += 1,
-                b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-                b'i' if bytes.get(i + 1) == Some(&b'f')
-                    && !bytes.get(i + 2).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
-                    && !(i > 0
-                        && bytes.get(i - 1).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'.')) =>
-                {
-                    ifs += 1
-                }
-                _ => {}
-            }
-        }
-        if depth > MAX_NESTING || ifs > MAX_NESTING {
-            let what = if ifs > MAX_NESTING { "`if` expressions" } else { "nesting" };
-            return Some(
-                Diagnostic::error("parse::too-large", format!("too much {what}: the limit is {MAX_NESTING}"))
-                    .in_file(file)
-                    .label(Span::new(i, i + 1), "here")
-                    .help("break the expression into `define`s"),
-            );
-        }
-    }
-    None
-}
-
-/// Collect `#` comments from the text (the grammar skips them silently).
-fn comments(text: &str) -> Vec<Comment> {
-    let mut out = Vec::new();
-    let mut in_string = false;
-    let mut escaped = false;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if in_string {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' | '\n' => in_string = false,
-                _ => {}
-            }
-        } else if c == '"' {
-            in_string = true;
-        } else if c == '#' {
-            let end = text.get(i..).and_then(|rest| rest.find('\n')).map_or(text.len(), |n| i + n);
-            out.push(Comment { text: text.get(i..end).unwrap_or("").trim_end().to_string(), span: Span::new(i, end) });
-            while chars.peek().is_some_and(|(j, _)| *j < end) {
-                chars.next();
-            }
-        }
-    }
-    out
-}
 
 /// A readable name for each grammar rule, used in "expected ..." messages.
 /// Exhaustive on purpose: a new grammar rule must be given a name.
@@ -385,6 +251,8 @@ fn syntax_error(file: &Arc<SourceFile>, error: &pest::error::Error<Rule>) -> Dia
 struct Builder<'f> {
     file: &'f Arc<SourceFile>,
     errors: Vec<Diagnostic>,
+    /// An expression passed `MAX_EXPR_DEPTH` (reported once).
+    too_deep: bool,
 }
 
 fn name(pair: Pair<'_, Rule>) -> Name {
@@ -610,7 +478,13 @@ impl Builder<'_> {
     }
 
     fn template(&mut self, pair: Pair<'_, Rule>) -> Template {
+        self.template_with_depth(pair).0
+    }
+
+    /// A template and the depth of its deepest hole.
+    fn template_with_depth(&mut self, pair: Pair<'_, Rule>) -> (Template, usize) {
         let span: Span = pair.as_span().into();
+        let mut depth = 0;
         let mut parts: Vec<TemplatePart> = Vec::new();
         for part in pair.into_inner() {
             match part.as_rule() {
@@ -625,7 +499,8 @@ impl Builder<'_> {
                 Rule::interp => {
                     let mut inner = part.into_inner();
                     if let Some(expr) = inner.next() {
-                        let expr = self.expr(expr);
+                        let (expr, d) = self.node(expr);
+                        depth = depth.max(d);
                         let format = inner.next().map(name);
                         parts.push(TemplatePart::Hole { expr, format });
                     }
@@ -633,21 +508,53 @@ impl Builder<'_> {
                 _ => {}
             }
         }
-        Template { parts, span }
+        (Template { parts, span }, depth)
     }
 
     /// Build an expression from any expression-level rule.
     fn expr(&mut self, pair: Pair<'_, Rule>) -> Expr {
+        self.node(pair).0
+    }
+
+    /// A node of at most `MAX_EXPR_DEPTH` levels, given its depth `d`; a
+    /// deeper one is reported (once per file) and replaced by a leaf, so no
+    /// tree deeper than the limit is ever built.
+    fn limit(&mut self, e: Expr, d: usize) -> (Expr, usize) {
+        if d <= MAX_EXPR_DEPTH {
+            return (e, d);
+        }
+        let span = e.span;
+        // Drop the deep tree here, while it is still no deeper than the limit
+        // plus one level.
+        drop(e);
+        if !self.too_deep {
+            self.too_deep = true;
+            self.errors.push(
+                Diagnostic::error(
+                    "parse::too-large",
+                    format!("expression nested more than {MAX_EXPR_DEPTH} levels deep"),
+                )
+                .in_file(self.file)
+                .label(Span::new(span.start, span.start), "this expression")
+                .help("split it into `define`s"),
+            );
+        }
+        (Expr { kind: ExprKind::Bool(false), span }, 1)
+    }
+
+    /// Build an expression and measure its depth as it is built.
+    fn node(&mut self, pair: Pair<'_, Rule>) -> (Expr, usize) {
         let span: Span = pair.as_span().into();
         let kind = pair.as_rule();
+        let leaf = |kind: ExprKind| (Expr { kind, span }, 1);
         match kind {
             Rule::expr | Rule::paren => match pair.into_inner().next() {
                 Some(inner) => {
-                    let mut e = self.expr(inner);
+                    let (mut e, d) = self.node(inner);
                     if kind == Rule::paren {
                         e.span = span;
                     }
-                    e
+                    (e, d)
                 }
                 None => self.internal(span),
             },
@@ -657,48 +564,57 @@ impl Builder<'_> {
                 let Some(first) = operands.next() else {
                     return self.internal(span);
                 };
-                let mut acc = self.expr(first);
+                let (mut acc, mut depth) = self.node(first);
                 for next in operands {
-                    let rhs = self.expr(next);
-                    acc = Expr {
+                    let (rhs, d) = self.node(next);
+                    let e = Expr {
                         span: acc.span.join(rhs.span),
                         kind: ExprKind::Binary { op, lhs: Box::new(acc), rhs: Box::new(rhs) },
                     };
-                }
-                acc
-            }
-            Rule::not_expr => {
-                let mut nots = 0usize;
-                let mut result = None;
-                for part in pair.into_inner() {
-                    if part.as_rule() == Rule::not_op {
-                        nots += 1;
-                    } else {
-                        result = Some(self.expr(part));
+                    (acc, depth) = self.limit(e, depth.max(d) + 1);
+                    if self.too_deep {
+                        break;
                     }
                 }
-                let Some(mut e) = result else {
+                (acc, depth)
+            }
+            Rule::not_expr | Rule::unary => {
+                let (prefix, word) = if kind == Rule::unary { (Rule::neg, "-") } else { (Rule::not_op, "not") };
+                let mut count = 0usize;
+                let mut result = None;
+                for part in pair.into_inner() {
+                    if part.as_rule() == prefix {
+                        count += 1;
+                    } else {
+                        result = Some(self.node(part));
+                    }
+                }
+                let Some((mut e, d)) = result else {
                     return self.internal(span);
                 };
-                if nots > MAX_PREFIX {
-                    return self.too_many_prefixes(span, "not");
+                if count > MAX_PREFIX {
+                    return self.too_many_prefixes(span, word);
                 }
-                for _ in 0..nots {
-                    e = Expr { kind: ExprKind::Not(Box::new(e)), span };
+                for _ in 0..count {
+                    let inner = Box::new(e);
+                    e = Expr {
+                        kind: if kind == Rule::unary { ExprKind::Neg(inner) } else { ExprKind::Not(inner) },
+                        span,
+                    };
                 }
-                e
+                self.limit(e, d + count)
             }
             Rule::worded => {
                 let mut parts = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
                 let Some(inner) = parts.next() else {
                     return self.internal(span);
                 };
-                let inner = self.expr(inner);
+                let (inner, d) = self.node(inner);
                 match parts.next() {
-                    None => inner,
+                    None => (inner, d),
                     Some(words) => {
-                        let words = self.template(words);
-                        Expr { kind: ExprKind::Worded { expr: Box::new(inner), words }, span }
+                        let (words, w) = self.template_with_depth(words);
+                        self.limit(Expr { kind: ExprKind::Worded { expr: Box::new(inner), words }, span }, d.max(w) + 1)
                     }
                 }
             }
@@ -707,7 +623,7 @@ impl Builder<'_> {
                 let Some(lhs) = parts.next() else {
                     return self.internal(span);
                 };
-                let lhs = self.expr(lhs);
+                let lhs = self.node(lhs);
                 match parts.next() {
                     None => lhs,
                     Some(tail) => self.cmp_tail(lhs, tail, span),
@@ -718,7 +634,7 @@ impl Builder<'_> {
                 let Some(first) = parts.next() else {
                     return self.internal(span);
                 };
-                let mut acc = self.expr(first);
+                let (mut acc, mut depth) = self.node(first);
                 while let (Some(op), Some(rhs)) = (parts.next(), parts.next()) {
                     let op = match op.as_str() {
                         "+" => BinOp::Add,
@@ -726,43 +642,24 @@ impl Builder<'_> {
                         "*" => BinOp::Mul,
                         _ => BinOp::Div,
                     };
-                    let rhs = self.expr(rhs);
-                    acc = Expr {
+                    let (rhs, d) = self.node(rhs);
+                    let e = Expr {
                         span: acc.span.join(rhs.span),
                         kind: ExprKind::Binary { op, lhs: Box::new(acc), rhs: Box::new(rhs) },
                     };
-                }
-                acc
-            }
-            Rule::unary => {
-                let mut negs = 0usize;
-                let mut result = None;
-                for part in pair.into_inner() {
-                    if part.as_rule() == Rule::neg {
-                        negs += 1;
-                    } else {
-                        result = Some(self.expr(part));
+                    (acc, depth) = self.limit(e, depth.max(d) + 1);
+                    if self.too_deep {
+                        break;
                     }
                 }
-                let Some(mut e) = result else {
-                    return self.internal(span);
-                };
-                if negs > MAX_PREFIX {
-                    return self.too_many_prefixes(span, "-");
-                }
-                for _ in 0..negs {
-                    e = Expr { kind: ExprKind::Neg(Box::new(e)), span };
-                }
-                e
+                (acc, depth)
             }
             Rule::number => match pair.as_str().parse::<f64>() {
-                Ok(v) => Expr { kind: ExprKind::Number(v), span },
+                Ok(v) => leaf(ExprKind::Number(v)),
                 Err(_) => self.internal(span),
             },
             Rule::quantity | Rule::pace => match units::parse_literal(pair.as_str()) {
-                Ok((value, dim)) => {
-                    Expr { kind: ExprKind::Quantity { value, dim, text: pair.as_str().to_string() }, span }
-                }
+                Ok((value, dim)) => leaf(ExprKind::Quantity { value, dim, text: pair.as_str().to_string() }),
                 Err(e) => {
                     let help = e.help();
                     // A misspelt unit is fixed by replacing the unit alone,
@@ -785,39 +682,52 @@ impl Builder<'_> {
                             .maybe_help(help)
                             .suggestion(fix),
                     );
-                    Expr { kind: ExprKind::Number(0.0), span }
+                    leaf(ExprKind::Number(0.0))
                 }
             },
-            Rule::boolean => Expr { kind: ExprKind::Bool(pair.as_str() == "true"), span },
-            Rule::text => Expr { kind: ExprKind::Text(plain_string(pair)), span },
-            Rule::path => Expr { kind: ExprKind::Path(pair.as_str().to_string()), span },
-            Rule::list => Expr { kind: ExprKind::List(pair.into_inner().map(|p| self.expr(p)).collect()), span },
+            Rule::boolean => leaf(ExprKind::Bool(pair.as_str() == "true")),
+            Rule::text => leaf(ExprKind::Text(plain_string(pair))),
+            Rule::path => leaf(ExprKind::Path(pair.as_str().to_string())),
+            Rule::list => {
+                let (items, d) = self.nodes(pair.into_inner());
+                self.limit(Expr { kind: ExprKind::List(items), span }, d + 1)
+            }
             Rule::call => {
                 let mut parts = pair.into_inner();
                 let Some(fname) = parts.next() else {
                     return self.internal(span);
                 };
-                Expr { kind: ExprKind::Call { name: name(fname), args: parts.map(|p| self.expr(p)).collect() }, span }
+                let (args, d) = self.nodes(parts);
+                self.limit(Expr { kind: ExprKind::Call { name: name(fname), args }, span }, d + 1)
             }
             Rule::if_expr => {
-                let mut parts = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
+                let parts = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
+                let (parts, d) = self.nodes(parts);
+                let mut parts = parts.into_iter();
                 let (Some(c), Some(t), Some(o)) = (parts.next(), parts.next(), parts.next()) else {
                     return self.internal(span);
                 };
-                Expr {
-                    kind: ExprKind::If {
-                        cond: Box::new(self.expr(c)),
-                        then: Box::new(self.expr(t)),
-                        otherwise: Box::new(self.expr(o)),
-                    },
-                    span,
-                }
+                let kind = ExprKind::If { cond: Box::new(c), then: Box::new(t), otherwise: Box::new(o) };
+                self.limit(Expr { kind, span }, d + 1)
             }
             _ => self.internal(span),
         }
     }
 
-    fn cmp_tail(&mut self, lhs: Expr, tail: Pair<'_, Rule>, span: Span) -> Expr {
+    /// Several sibling expressions and the depth of the deepest.
+    fn nodes<'i>(&mut self, pairs: impl Iterator<Item = Pair<'i, Rule>>) -> (Vec<Expr>, usize) {
+        let mut depth = 0;
+        let mut out = Vec::new();
+        for pair in pairs {
+            let (e, d) = self.node(pair);
+            depth = depth.max(d);
+            out.push(e);
+        }
+        (out, depth)
+    }
+
+    fn cmp_tail(&mut self, lhs: (Expr, usize), tail: Pair<'_, Rule>, span: Span) -> (Expr, usize) {
+        let (lhs, mut depth) = lhs;
         let tail_kind = tail.as_rule();
         let mut negated = false;
         let mut operands = Vec::new();
@@ -840,7 +750,11 @@ impl Builder<'_> {
                 Rule::is_missing => test = Some(IsTest::Missing),
                 Rule::is_never => test = Some(IsTest::Never),
                 r if is_keyword(r) => {}
-                _ => operands.push(self.expr(part)),
+                _ => {
+                    let (e, d) = self.node(part);
+                    depth = depth.max(d);
+                    operands.push(e);
+                }
             }
         }
         let value = Box::new(lhs);
@@ -876,29 +790,29 @@ impl Builder<'_> {
             },
             _ => return self.internal(span),
         };
-        Expr { kind, span }
+        self.limit(Expr { kind, span }, depth + 1)
     }
 
-    fn too_many_prefixes(&mut self, span: Span, prefix: &str) -> Expr {
+    fn too_many_prefixes(&mut self, span: Span, prefix: &str) -> (Expr, usize) {
         self.errors.push(
             Diagnostic::error("parse::too-large", format!("more than {MAX_PREFIX} `{prefix}` in a row"))
                 .in_file(self.file)
                 .label(Span::new(span.start, span.start), "here")
                 .help(format!("two `{prefix}` cancel out: remove them in pairs")),
         );
-        Expr { kind: ExprKind::Bool(false), span }
+        (Expr { kind: ExprKind::Bool(false), span }, 1)
     }
 
     /// The grammar guarantees the shapes matched above; should one ever be
     /// missing, say so instead of panicking.
-    fn internal(&mut self, span: Span) -> Expr {
+    fn internal(&mut self, span: Span) -> (Expr, usize) {
         self.errors.push(
             Diagnostic::error("recoup::internal", "the parser met a shape it did not expect")
                 .in_file(self.file)
                 .label(span, "here")
                 .help("this is a bug in recoup; please report it with this file"),
         );
-        Expr { kind: ExprKind::Bool(false), span }
+        (Expr { kind: ExprKind::Bool(false), span }, 1)
     }
 }
 
