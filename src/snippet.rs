@@ -147,26 +147,26 @@ impl View {
     /// Where an original offset sits in the view: inside a kept piece, or
     /// at the nearest edge of one.
     fn to_view(&self, o: usize) -> usize {
-        let mut best = 0;
+        let mut best = None;
         for p in &self.pieces {
             if o < p.orig {
-                return if best == 0 { p.view } else { best };
+                return best.unwrap_or(p.view);
             }
-            best = p.view + (o - p.orig).min(p.len);
+            best = Some(p.view + (o - p.orig).min(p.len));
         }
-        best
+        best.unwrap_or(0)
     }
 
     /// Where a view offset came from in the original.
     fn to_orig(&self, v: usize) -> usize {
-        let mut best = 0;
+        let mut best = None;
         for p in &self.pieces {
             if v < p.view {
-                return if best == 0 { p.orig } else { best };
+                return best.unwrap_or(p.orig);
             }
-            best = p.orig + (v - p.view).min(p.len);
+            best = Some(p.orig + (v - p.view).min(p.len));
         }
-        best
+        best.unwrap_or(0)
     }
 
     /// 0-based column, in characters, of a view offset in the original.
@@ -225,6 +225,14 @@ mod tests {
         let (view, _) = View::new(&file, &[Span::new(at, at + 4)]);
         assert_eq!(view.text, "line 499\nline 500\nline 501\n");
         assert_eq!(view.first_line, 499);
+    }
+
+    #[test]
+    fn a_label_on_the_whole_first_line_stays_there() {
+        let file = SourceFile::new("f", "header,row\n1,2\n");
+        let (view, spans) = View::new(&file, &[Span::new(0, 10)]);
+        assert_eq!(spans.first().map(|s| (s.start, s.end)), Some((0, 10)));
+        assert_eq!(view.column(0), 0);
     }
 
     #[test]
