@@ -195,7 +195,9 @@ impl SourceCode for View {
             *inner.span(),
             inner.line() + self.first_line,
             column,
-            inner.line_count(),
+            // miette's own count runs from the start of the file; it decides
+            // which labels share one snippet, so keep its meaning.
+            inner.line_count() + self.first_line,
         )))
     }
 }
