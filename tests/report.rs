@@ -260,3 +260,16 @@ fn writes_the_file_atomically_and_watch_rewrites_it() {
     left.sort();
     assert_eq!(left, ["athlete.yaml", "page.html"]);
 }
+
+/// After a marathon the page shows the coming days from `recoup timeline`:
+/// the day easy running may start, and what it replaces.
+#[test]
+fn coming_days_after_a_marathon() {
+    let (code, html, stderr) = report(&["examples/post-marathon-week1.yaml"]);
+    assert_eq!(code, 0, "{stderr}");
+    let strip = html.split("<ul class=\"coming\">").nth(1).and_then(|s| s.split("</ul>").next()).expect("a strip");
+    let days: Vec<&str> = strip.split("<li><b>").skip(1).map(|d| d.split("</b>").next().unwrap()).collect();
+    assert!(!days.is_empty(), "{strip}");
+    let run_again = strip.split("<li><b>").find(|d| d.contains("Starts: You can run again")).expect("running restarts");
+    assert!(run_again.contains("Ends: "), "what it replaces ends the same day: {run_again}");
+}

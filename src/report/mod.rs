@@ -58,7 +58,8 @@ pub struct AthletePage {
     pub report: Report,
     pub status: Status,
     pub charts: Vec<Chart>,
-    /// The coming days: (day, what starts or stops), in order.
+    /// The coming days: (day, what starts and ends that day, one line
+    /// each), in order.
     pub coming: Vec<(String, String)>,
 }
 
@@ -98,7 +99,68 @@ pub fn athlete(program: &Program, facts: &[Value], outcome: &Outcome, file: Stri
     } else {
         Status::AsPlanned
     };
-    AthletePage { file, report, status, charts: charts::charts(program, facts), coming: Vec::new() }
+    AthletePage { file, report, status, charts: charts::charts(program, facts), coming: coming(program, facts) }
+}
+
+/// How long after a marathon the page shows the coming days: the guide's
+/// post-marathon timeline runs six weeks.
+const MARATHON_WINDOW_DAYS: f64 = 42.0;
+
+/// How far ahead the calendar strip looks.
+pub const COMING_DAYS: u32 = 14;
+
+/// The coming days from `recoup timeline`, in the six weeks after a
+/// marathon: for each later calendar day on
+/// which advice starts or stops (nothing changing but the date), what
+/// starts and what ends. Changes later today belong to today's advice and
+/// are left out.
+fn coming(program: &Program, facts: &[Value]) -> Vec<(String, String)> {
+    // DECISION: the strip is for the weeks after a marathon, where the guide
+    // is a timeline. Elsewhere "nothing changes but the date" mostly means
+    // readings going stale, and a strip of advice ending for want of new
+    // mornings would mislead more than it helps.
+    let after_marathon = match eval::define_values(program, facts, &["days_since_marathon"]).first() {
+        Some(Value::Num(d)) => *d >= 0.0 && *d <= MARATHON_WINDOW_DAYS * 86_400.0,
+        _ => false,
+    };
+    if !after_marathon {
+        return Vec::new();
+    }
+    let Some(scan) = crate::timeline::scan(program, facts, COMING_DAYS) else { return Vec::new() };
+    let timeline = crate::render::timeline(program, &scan, None, COMING_DAYS);
+    // The words of each rule's advice, as last given, to say what ends.
+    let mut words: std::collections::HashMap<String, String> =
+        timeline.advised_at_start.iter().map(|a| (a.rule.clone(), a.advice.clone())).collect();
+    let mut days: Vec<(String, String)> = Vec::new();
+    for moment in &timeline.changes {
+        for start in &moment.starts {
+            words.insert(start.rule.clone(), start.advice.clone());
+        }
+        if moment.days_from_start < 1 {
+            continue;
+        }
+        let Ok(at) = chrono::DateTime::parse_from_rfc3339(&moment.at) else { continue };
+        let day = at.format("%a %-d %b").to_string();
+        let mut lines: Vec<String> = moment.starts.iter().map(|a| format!("Starts: {}", a.advice)).collect();
+        lines.extend(
+            moment
+                .stops
+                .iter()
+                .filter(|s| s.how == "ended")
+                .map(|s| format!("Ends: {}", words.get(&s.rule).cloned().unwrap_or_else(|| s.rule.clone()))),
+        );
+        if lines.is_empty() {
+            continue;
+        }
+        match days.last_mut() {
+            Some((last, text)) if *last == day => {
+                text.push('\n');
+                text.push_str(&lines.join("\n"));
+            }
+            _ => days.push((day, lines.join("\n"))),
+        }
+    }
+    days
 }
 
 const STYLE: &str = "
@@ -132,6 +194,7 @@ td svg { width: 120px; height: 28px; }
 ul.coming { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .5rem; }
 ul.coming li { border: 1px solid var(--line); border-radius: .4rem; padding: .4rem .6rem; min-width: 12rem; flex: 1 1 12rem; }
 ul.coming b { display: block; }
+ul.coming p { margin: .25rem 0; font-size: .9rem; }
 @media (max-width: 640px) { body { font-size: 15px; padding: .5rem; } th:nth-child(2), td:nth-child(2) { display: none; } }
 @media print { h2 { break-before: page; } h2:first-of-type { break-before: auto; } figure, li, tr { break-inside: avoid; } details { display: none; } }
 ";
@@ -309,7 +372,11 @@ fn section(out: &mut String, n: usize, a: &AthletePage) {
     if !a.coming.is_empty() {
         out.push_str("<h3>The coming days</h3>\n<ul class=\"coming\">\n");
         for (day, what) in &a.coming {
-            let _ = writeln!(out, "<li><b>{}</b>{}</li>", esc(day), esc(what));
+            let _ = write!(out, "<li><b>{}</b>", esc(day));
+            for line in what.lines() {
+                let _ = write!(out, "<p>{}</p>", esc(line));
+            }
+            out.push_str("</li>\n");
         }
         out.push_str("</ul>\n");
     }
