@@ -133,13 +133,6 @@ pub fn evaluate_traced(program: &Program, facts: &[Value]) -> Outcome {
 /// compute them (a name that is not a define gives `Value::Missing`). Charts
 /// use this so that a chart never disagrees with the advice.
 pub fn define_values(program: &Program, facts: &[Value], names: &[&str]) -> Vec<Value> {
-    let facts = facts.get(..program.facts.len()).unwrap_or(facts);
-    let now = match program.now_slot.and_then(|s| facts.get(s as usize)) {
-        Some(Value::Instant(t)) => Some(*t),
-        _ => None,
-    };
-    let defines: Vec<OnceCell<Value>> = program.defines.iter().map(|_| OnceCell::new()).collect();
-    let ev = Evaluator { facts, defines: &defines, define_exprs: &program.defines, now, atoms: &program.atoms };
     names
         .iter()
         .map(|name| {
@@ -148,8 +141,7 @@ pub fn define_values(program: &Program, facts: &[Value], names: &[&str]) -> Vec<
                 .iter()
                 .position(|d| d.name == *name)
                 .and_then(|i| u32::try_from(program.facts.len() + i).ok())
-                .and_then(|slot| ev.slot(slot).cloned())
-                .unwrap_or(Value::Missing)
+                .map_or(Value::Missing, |slot| value_of(program, facts, &Node::Slot(slot)))
         })
         .collect()
 }
@@ -158,11 +150,7 @@ pub fn define_values(program: &Program, facts: &[Value], names: &[&str]) -> Vec<
 /// define) against the facts, computed afresh: what `explain` shows beside
 /// a condition. `now` is read from the facts, as in `evaluate`.
 pub fn value_of(program: &Program, facts: &[Value], node: &Node) -> Value {
-    let facts = facts.get(..program.facts.len()).unwrap_or(facts);
-    let now = match program.now_slot.and_then(|s| facts.get(s as usize)) {
-        Some(Value::Instant(t)) => Some(*t),
-        _ => None,
-    };
+    let (facts, now) = facts_and_now(program, facts);
     let defines: Vec<OnceCell<Value>> = program.defines.iter().map(|_| OnceCell::new()).collect();
     Evaluator { facts, defines: &defines, define_exprs: &program.defines, now, atoms: &program.atoms }.eval(
         node,
@@ -171,13 +159,20 @@ pub fn value_of(program: &Program, facts: &[Value], node: &Node) -> Value {
     )
 }
 
-fn run(program: &Program, facts: &[Value], trace_all: bool) -> Outcome {
-    // Facts are read in place; only defines get new storage.
+/// The facts a program declares (a longer slice is cut to them) and `now`
+/// read from them.
+fn facts_and_now<'a>(program: &Program, facts: &'a [Value]) -> (&'a [Value], Option<DateTime<FixedOffset>>) {
     let facts = facts.get(..program.facts.len()).unwrap_or(facts);
     let now = match program.now_slot.and_then(|s| facts.get(s as usize)) {
         Some(Value::Instant(t)) => Some(*t),
         _ => None,
     };
+    (facts, now)
+}
+
+fn run(program: &Program, facts: &[Value], trace_all: bool) -> Outcome {
+    // Facts are read in place; only defines get new storage.
+    let (facts, now) = facts_and_now(program, facts);
     // Defines are computed on demand, once each: a program whose rules read
     // none of the prelude's defines pays nothing for them.
     let defines: Vec<OnceCell<Value>> = program.defines.iter().map(|_| OnceCell::new()).collect();
