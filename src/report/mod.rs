@@ -195,7 +195,16 @@ ul.coming { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .
 ul.coming li { border: 1px solid var(--line); border-radius: .4rem; padding: .4rem .6rem; min-width: 12rem; flex: 1 1 12rem; }
 ul.coming b { display: block; }
 ul.coming p { margin: .25rem 0; font-size: .9rem; }
-@media (max-width: 640px) { body { font-size: 15px; padding: .5rem; } th:nth-child(2), td:nth-child(2) { display: none; } }
+@media (max-width: 640px) {
+  body { font-size: 15px; padding: .5rem; }
+  /* On a phone each athlete's row becomes a card: cells stacked. */
+  #squad thead { display: none; }
+  #squad tr, #squad th, #squad td { display: block; border: 0; padding: .15rem 0; }
+  #squad tr { border-bottom: 1px solid var(--line); padding: .5rem 0; }
+  #squad td:nth-child(2) { color: var(--muted); font-size: .85rem; }
+  #squad ul { padding-left: 1.1rem; margin: .25rem 0; }
+  .spark { display: inline-block; margin-right: .75rem; }
+}
 @media print { h2 { break-before: page; } h2:first-of-type { break-before: auto; } figure, li, tr { break-inside: avoid; } details { display: none; } }
 ";
 
