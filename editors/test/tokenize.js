@@ -36,10 +36,12 @@ async function loadGrammar() {
 
 // What each character of a line is, read from the text: 'code', 'comment',
 // 'string', 'hole' (inside `{...}` in a string), 'brace' (the `{` opening a
-// hole). Strings here never span lines.
+// hole), 'holestring' (text in double quotes inside a hole). Strings here
+// never span lines.
 function classify(line) {
   const kinds = [];
   let inString = false;
+  let inHoleString = false;
   let depth = 0;
   for (let i = 0; i < line.length; i++) {
     const c = line[i];
@@ -50,9 +52,20 @@ function classify(line) {
       }
       if (c === '"') inString = true;
       kinds.push(c === '"' ? 'string' : 'code');
+    } else if (depth > 0 && inHoleString) {
+      // Text inside a hole (`{if x then "words" else "other"}`) is a string
+      // again, not code: its words are not keywords.
+      if (c === '\\') {
+        kinds.push('holestring', 'holestring');
+        i++;
+        continue;
+      }
+      if (c === '"') inHoleString = false;
+      kinds.push('holestring');
     } else if (depth > 0) {
+      if (c === '"') inHoleString = true;
       if (c === '}') depth--;
-      kinds.push(c === '}' ? 'brace' : 'hole');
+      kinds.push(c === '}' ? 'brace' : c === '"' ? 'holestring' : 'hole');
     } else if (c === '\\') {
       kinds.push('string', 'string');
       i++;
@@ -110,6 +123,10 @@ async function main() {
         } else if (kind === 'string') {
           seen.string++;
           check(has(scopes, 'string.quoted.double.recoup'), `${where}:${i + 1}: string`);
+        } else if (kind === 'holestring') {
+          seen.string++;
+          check(has(scopes, 'string.quoted.double.recoup'), `${where}:${i + 1}: text inside a hole`);
+          check(has(scopes, 'meta.interpolation.recoup'), `${where}:${i + 1}: text inside a hole is inside it`);
         } else if (kind === 'brace' && line[i] === '{') {
           check(has(scopes, 'punctuation.section.interpolation.begin.recoup'), `${where}:${i + 1}: hole opens`);
         } else if (kind === 'hole') {
