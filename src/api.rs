@@ -118,23 +118,7 @@ impl Compiler {
     /// Parse and check everything into one program, or every problem found.
     pub fn compile(self) -> Result<Program, Vec<Diagnostic>> {
         let mut user = self.sources;
-        let mut errors = Vec::new();
-        for path in &self.paths {
-            match engine::rule_files(path) {
-                Ok(files) => {
-                    for file in files {
-                        match state::read_source(&file) {
-                            Ok(source) => user.push(source),
-                            Err(d) => errors.push(d),
-                        }
-                    }
-                }
-                Err(d) => errors.push(d),
-            }
-        }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
+        user.extend(engine::read_rule_files(&self.paths)?);
         if !self.prelude {
             return engine::compile(user.into_iter().map(|f| (f, false)).collect());
         }

@@ -65,14 +65,20 @@ pub fn load(selection: &Selection) -> Result<Program, Vec<Diagnostic>> {
 /// The rule files a selection stands for, read: the shipped ones (marked
 /// `true`) that no file of the coach's replaces, then the coach's.
 pub fn sources(selection: &Selection) -> Result<Vec<(Arc<SourceFile>, bool)>, Vec<Diagnostic>> {
-    let mut user: Vec<Arc<SourceFile>> = Vec::new();
+    Ok(sources_with(selection, read_rule_files(&selection.paths)?))
+}
+
+/// Every rule file the paths stand for (see [`rule_files`]), read; every
+/// file that cannot be read is reported, not just the first.
+pub fn read_rule_files(paths: &[PathBuf]) -> Result<Vec<Arc<SourceFile>>, Vec<Diagnostic>> {
+    let mut read: Vec<Arc<SourceFile>> = Vec::new();
     let mut errors = Vec::new();
-    for path in &selection.paths {
+    for path in paths {
         match rule_files(path) {
             Ok(files) => {
                 for file in files {
                     match state::read_source(&file) {
-                        Ok(source) => user.push(source),
+                        Ok(source) => read.push(source),
                         Err(d) => errors.push(d),
                     }
                 }
@@ -80,10 +86,11 @@ pub fn sources(selection: &Selection) -> Result<Vec<(Arc<SourceFile>, bool)>, Ve
             Err(d) => errors.push(d),
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
+    if errors.is_empty() {
+        Ok(read)
+    } else {
+        Err(errors)
     }
-    Ok(sources_with(selection, user))
 }
 
 /// Like [`load`], with the coach's files already read (`selection.paths` is

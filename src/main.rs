@@ -553,14 +553,9 @@ fn explain(
             }
         },
     };
-    let now_source = state::NowSource { override_now: now, fallback: Some(clock()) };
-    let loaded = import::load_state(&program, path, history, now_source);
-    let st = match loaded {
+    let st = match load_athlete(&program, path, history, now) {
         Ok(s) => s,
-        Err(errors) => {
-            report_errors(&errors);
-            return 2;
-        }
+        Err(code) => return code,
     };
     let outcome = eval::evaluate_traced(&program, &st.facts);
     let scan = recoup::timeline::scan(&program, &st.facts, days);
@@ -591,14 +586,9 @@ fn timeline_command(
         Ok(p) => p,
         Err(code) => return code,
     };
-    let now_source = state::NowSource { override_now: now, fallback: Some(clock()) };
-    let loaded = import::load_state(&program, path, history, now_source);
-    let st = match loaded {
+    let st = match load_athlete(&program, path, history, now) {
         Ok(s) => s,
-        Err(errors) => {
-            report_errors(&errors);
-            return 2;
-        }
+        Err(code) => return code,
     };
     let Some(scan) = recoup::timeline::scan(&program, &st.facts, days) else {
         report_errors(&[Diagnostic::error("recoup::internal", "the state has no `now` to start from")
@@ -613,6 +603,21 @@ fn timeline_command(
     };
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
     0
+}
+
+/// One athlete's state with its history, `--now` winning over the file and
+/// the clock used when neither gives a time; errors are printed.
+fn load_athlete(
+    program: &Program,
+    path: &Path,
+    history: Option<&Path>,
+    now: Option<DateTime<FixedOffset>>,
+) -> Result<state::State, u8> {
+    let now_source = state::NowSource { override_now: now, fallback: Some(clock()) };
+    import::load_state(program, path, history, now_source).map_err(|errors| {
+        report_errors(&errors);
+        2
+    })
 }
 
 fn default_dir(paths: Vec<PathBuf>, dir: &str) -> Result<Vec<PathBuf>, u8> {
