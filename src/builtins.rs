@@ -4,7 +4,7 @@
 //! condition over a series' readings needs no special case in either. Evaluation is pure: time comes from `now`, an input,
 //! never from the clock.
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset, NaiveDate, Timelike};
 
 use crate::units::Dim;
 use crate::value::{Reading, Ty, Value};
@@ -34,6 +34,7 @@ pub enum Builtin {
     MinLast,
     MaxLast,
     Words,
+    TimeOfDay,
 }
 
 /// What one argument of a builtin must be. The checker checks each argument
@@ -178,6 +179,9 @@ pub const BUILTINS: &[BuiltinInfo] = &[
     BuiltinInfo { name: "words", builtin: Builtin::Words, min_args: 2, max_args: usize::MAX, params: &[Param::Flag, Param::Text],
         signature: "words(condition, \"text\", condition, \"text\", ...) -> text",
         doc: "The texts whose condition holds, in order, joined as a list (`a, b and c`); an unknown condition counts as not holding, and none holding gives empty text. For advice that names every sign present, not only the first." },
+    BuiltinInfo { name: "time_of_day", builtin: Builtin::TimeOfDay, min_args: 1, max_args: 1, params: &[Param::Instant],
+        signature: "time_of_day(instant) -> duration",
+        doc: "The clock time of the instant in `now`'s offset, as the time since that day's midnight (0 to just under 24h): `time_of_day(now) >= 17h` holds from 17:00, so advice can say \"this evening\" only when it is evening." },
 ];
 
 pub fn lookup(name: &str) -> Option<&'static BuiltinInfo> {
@@ -247,7 +251,7 @@ pub fn result_type(builtin: Builtin, args: &[Ty]) -> Result<Ty, ArgError> {
         _ => Dim::NONE,
     };
     Ok(match builtin {
-        Builtin::Since | Builtin::Until | Builtin::DaysSince => Ty::Num(Dim::TIME),
+        Builtin::Since | Builtin::Until | Builtin::DaysSince | Builtin::TimeOfDay => Ty::Num(Dim::TIME),
         Builtin::Date => Ty::Date,
         Builtin::MonthsSince
         | Builtin::Count
@@ -310,6 +314,10 @@ pub fn call(builtin: Builtin, args: &[Value], now: Option<DateTime<FixedOffset>>
         (Builtin::DaysSince, Value::Date(d)) => today(now).map(|t| Value::Num((t - *d).num_days() as f64 * DAY)),
         (Builtin::Date, Value::Instant(t)) => {
             Some(Value::Date(now.map_or_else(|| t.date_naive(), |n| t.with_timezone(n.offset()).date_naive())))
+        }
+        (Builtin::TimeOfDay, Value::Instant(t)) => {
+            let local = now.map_or_else(|| t.naive_local(), |n| t.with_timezone(n.offset()).naive_local());
+            Some(Value::Num(f64::from(local.time().num_seconds_from_midnight())))
         }
         (Builtin::MonthsSince, Value::Date(d)) => {
             today(now).map(|t| Value::Num((t - *d).num_days() as f64 / MEAN_MONTH_DAYS))

@@ -10,6 +10,8 @@
 //! does_not_fire: [cold.after_competition]
 //! unknown: [hrv.trending_down]
 //! suppressed: [quickref.long_run_immediate]
+//! advice_contains:                       # recommended, and its advice reads so
+//!   quickref.long_run_compression: "this evening"
 //! ```
 //!
 //! A case may also carry its own rule text under `rules:`; it is then checked
@@ -158,6 +160,8 @@ fn run_case(shared: &Program, path: &Path) -> Result<CaseResult, Vec<Diagnostic>
     let mut name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let mut loaded = None;
     let mut expectations: Vec<(Expect, String, Span)> = Vec::new();
+    // `advice_contains`: (rule id, words its advice must contain, span).
+    let mut wordings: Vec<(String, String, Span)> = Vec::new();
     let mut errors = Vec::new();
     for entry in entries {
         let key = entry.key.as_str();
@@ -172,6 +176,21 @@ fn run_case(shared: &Program, path: &Path) -> Result<CaseResult, Vec<Diagnostic>
                 )),
             },
             "rules" => {}
+            "advice_contains" => match wording_map(&entry.value) {
+                Some(pairs) => {
+                    for (id, words, span) in pairs {
+                        // The rule must be recommended for its advice to be read.
+                        expectations.push((Expect::Fires, id.clone(), span));
+                        wordings.push((id, words, span));
+                    }
+                }
+                None => errors.push(case_error(
+                    &file,
+                    "`advice_contains` must map rule ids to text".into(),
+                    entry.value.span.clone().into(),
+                    "write `protocol.rule: \"words the advice must contain\"`, one per line",
+                )),
+            },
             "state" => loaded = Some(state::load_node(program, &file, &entry.value, NowSource::default())),
             "state_file" => match &entry.value.value {
                 Yaml::Str(rel) => {
@@ -200,8 +219,17 @@ fn run_case(shared: &Program, path: &Path) -> Result<CaseResult, Vec<Diagnostic>
                     )),
                 },
                 None => {
-                    let keys =
-                        ["name", "rules", "state", "state_file", "fires", "does_not_fire", "unknown", "suppressed"];
+                    let keys = [
+                        "name",
+                        "rules",
+                        "state",
+                        "state_file",
+                        "fires",
+                        "does_not_fire",
+                        "unknown",
+                        "suppressed",
+                        "advice_contains",
+                    ];
                     let help = suggest(key, keys).unwrap_or_else(|| format!("a case has: {}", keys.join(", ")));
                     errors.push(
                         Diagnostic::error("test::syntax", format!("unknown field `{key}`"))
@@ -264,6 +292,19 @@ fn run_case(shared: &Program, path: &Path) -> Result<CaseResult, Vec<Diagnostic>
         text.push_str(&explanation.replacen(&format!("{id}: "), "it is ", 1));
         failures.push(text);
     }
+    if !wordings.is_empty() {
+        let report = render::report(program, &outcome, None);
+        for (id, words, span) in &wordings {
+            let Some(rec) = report.recommendations.iter().find(|r| r.rule == *id) else { continue };
+            if !rec.advice.contains(words.as_str()) {
+                let (line, _) = file.line_col(span.start);
+                failures.push(format!(
+                    "{}:{line}: `{id}` should advise \"{words}\", but its advice reads: {}",
+                    file.name, rec.advice
+                ));
+            }
+        }
+    }
     Ok(CaseResult {
         file: file.name.clone(),
         name,
@@ -278,6 +319,17 @@ fn rule_list(node: &Node) -> Option<Vec<(String, Span)>> {
         .iter()
         .map(|n| match &n.value {
             Yaml::Str(s) => Some((s.clone(), n.span.clone().into())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn wording_map(node: &Node) -> Option<Vec<(String, String, Span)>> {
+    let Yaml::Map(entries) = &node.value else { return None };
+    entries
+        .iter()
+        .map(|e| match &e.value.value {
+            Yaml::Str(s) => Some((e.key.clone(), s.clone(), e.key_span.clone().into())),
             _ => None,
         })
         .collect()

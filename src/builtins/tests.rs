@@ -72,6 +72,17 @@ fn date_is_the_calendar_day_in_nows_offset() {
 }
 
 #[test]
+fn time_of_day_is_the_clock_time_in_nows_offset() {
+    // 23:30 UTC on the 27th is 00:30 in now's +01:00.
+    let late = FixedOffset::east_opt(0).unwrap().with_ymd_and_hms(2026, 11, 27, 23, 30, 0).single().unwrap();
+    assert_eq!(call(Builtin::TimeOfDay, &[Value::Instant(late)], now()), Value::Num(30.0 * 60.0));
+    assert_eq!(call(Builtin::TimeOfDay, &[Value::Instant(late)], None), Value::Num(23.5 * 3600.0));
+    assert_eq!(call(Builtin::TimeOfDay, &[Value::Missing], now()), Value::Missing);
+    assert_eq!(result_type(Builtin::TimeOfDay, &[Ty::Instant]).ok(), Some(Ty::Num(Dim::TIME)));
+    assert!(result_type(Builtin::TimeOfDay, &[Ty::Date]).is_err());
+}
+
+#[test]
 fn the_registry_lists_builtins_in_enum_order() {
     for (i, b) in BUILTINS.iter().enumerate() {
         assert_eq!(b.builtin as usize, i, "{} is out of order", b.name);
