@@ -211,41 +211,178 @@ const KEYWORDS: &[&str] = &[
     "else",
 ];
 
-fn syntax_error(file: &Arc<SourceFile>, error: &pest::error::Error<Rule>) -> Diagnostic {
+/// What pest's error says was expected where it stopped, as words.
+///
+/// pest reports the rules it tried at the furthest point a *rule* was
+/// attempted, which can lie before the real failure (`enum x a }` fails at
+/// `a`, where only the literal `{` was tried, yet the rules say "expected
+/// `enum`" at `enum`). So the error is parsed again with pest's token
+/// tracking, which records literal tokens (`{`, `}`, keywords) at the
+/// furthest position; where that is further, its tokens are the truth.
+struct Expected {
+    at: usize,
+    names: Vec<String>,
+}
+
+fn expected(text: &str, error: &pest::error::Error<Rule>) -> Expected {
     use pest::error::{ErrorVariant, InputLocation};
-    let text: &str = &file.text;
-    let start = match error.location {
+    let at = match error.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
     };
+    let positives: Vec<Rule> = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } => positives.clone(),
+        ErrorVariant::CustomError { .. } => Vec::new(),
+    };
+    let rule_names = |rules: &[Rule]| rules.iter().map(|r| rule_name(*r).to_string()).collect::<Vec<_>>();
+    let Some((max_position, tokens, deepest)) = detailed(text) else {
+        return Expected { at, names: rule_names(&positives) };
+    };
+    let mut words = Vec::new();
+    let mut vague = false;
+    for token in tokens {
+        // pest shows a character class as `a..z` and a built-in as
+        // `BUILTIN_RULE`: not words a coach can type.
+        let class = token.chars().count() == 4 && token.get(1..3) == Some("..");
+        if class || token == "BUILTIN_RULE" {
+            vague = true;
+        } else if !token.trim().is_empty() && token != "#" {
+            // Whitespace and comments may go anywhere; saying so helps no one.
+            words.push(format!("`{token}`"));
+        }
+    }
+    if max_position == at {
+        // Same place: the rules name things (`a name`, `an expression`), and
+        // the tokens add the punctuation no rule stands for (`}`).
+        let mut names = rule_names(&positives);
+        // (Not the first characters of the things the rules name: `"` starts
+        // text, `(`, `[`, `-` and `_` an expression.)
+        let starts = ["`\"`", "`(`", "`[`", "`-`", "`_`"];
+        let extra: Vec<String> = words
+            .into_iter()
+            .filter(|w| {
+                !w.trim_matches('`').starts_with(|c: char| c.is_alphanumeric())
+                    && !starts.contains(&w.as_str())
+                    && !names.iter().any(|n| n.contains(w.as_str()))
+            })
+            .collect();
+        names.extend(extra);
+        return Expected { at, names };
+    }
+    if max_position < at {
+        return Expected { at, names: rule_names(&positives) };
+    }
+    // Further than pest's own report: only the tokens tried there count.
+    if vague || words.is_empty() {
+        words.extend(rule_names(&deepest));
+    }
+    Expected { at: max_position, names: words }
+}
+
+/// The failed parse again, with pest's token tracking on. Tracking is a
+/// process-wide switch in pest, so it is on only for this second parse of a
+/// text already known to be wrong; a parse on another thread meanwhile only
+/// tracks too (slower, same result).
+///
+/// Returns the furthest position, the tokens expected there, and the
+/// innermost rules that were trying them.
+fn detailed(text: &str) -> Option<(usize, Vec<String>, Vec<Rule>)> {
+    pest::set_error_detail(true);
+    let result = Grammar::parse(Rule::file, text);
+    pest::set_error_detail(false);
+    let attempts = result.err()?.parse_attempts()?;
+    let tokens = attempts.expected_tokens().iter().map(ToString::to_string).collect();
+    let deepest = attempts.call_stacks().iter().filter_map(|c| c.deepest.get_rule().copied()).collect();
+    Some((attempts.max_position, tokens, deepest))
+}
+
+fn syntax_error(file: &Arc<SourceFile>, error: &pest::error::Error<Rule>) -> Diagnostic {
+    let text: &str = &file.text;
+    let Expected { at: start, names: mut expected } = expected(text, error);
     // The offending token: a word, or one character.
     let rest = text.get(start..).unwrap_or("");
     let word: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
     let found_len = if word.is_empty() { rest.chars().next().map_or(0, char::len_utf8) } else { word.len() };
-    let found = if rest.is_empty() {
+    let found = if rest.trim().is_empty() {
         "end of file".to_string()
     } else if word.is_empty() {
         format!("`{}`", rest.chars().next().unwrap_or(' '))
     } else {
         format!("`{word}`")
     };
-    let mut expected: Vec<&str> = match &error.variant {
-        ErrorVariant::ParsingError { positives, .. } => positives.iter().map(|r| rule_name(*r)).collect(),
-        ErrorVariant::CustomError { .. } => Vec::new(),
-    };
+    // A word that was one of the things expected cannot be the problem:
+    // never say "expected `enum`, found `enum`".
+    let found_code = format!("`{word}`");
+    expected.retain(|e| word.is_empty() || *e != found_code);
     expected.sort_unstable();
     expected.dedup();
+    let brace = expected.iter().any(|e| e == "`}`");
+    let keyword = KEYWORDS.contains(&word.as_str());
+    if brace && (rest.trim().is_empty() || keyword) {
+        return missing_brace(file, start, found_len, &found);
+    }
     let expected_text = match expected.as_slice() {
         [] => "something else".to_string(),
-        [one] => (*one).to_string(),
+        [one] => one.clone(),
         [init @ .., last] => format!("{} or {last}", init.join(", ")),
     };
-    let help = if word.is_empty() { None } else { suggest(&word, KEYWORDS.iter().copied().filter(|k| *k != word)) }
-        .or_else(|| (rest.starts_with('\'')).then(|| "text goes in double quotes: \"like this\"".to_string()));
+    // Only a word that is not itself a keyword can be a misspelt one, and
+    // only for a keyword that fits here (`rule` is not a typo of `true`).
+    let fits: Vec<&str> = KEYWORDS
+        .iter()
+        .copied()
+        .filter(|k| {
+            expected.iter().any(|e| e.contains(&format!("`{k}`")))
+                || (expected.iter().any(|e| e == "an expression") && matches!(*k, "true" | "false" | "not" | "if"))
+        })
+        .collect();
+    let help = if word.is_empty() || keyword { None } else { suggest(&word, fits.into_iter()) }
+        .or_else(|| (rest.starts_with('\'')).then(|| "text goes in double quotes: \"like this\"".to_string()))
+        .unwrap_or_else(|| {
+            format!("only {expected_text} can come here; the README section on the protocol language shows each form")
+        });
     Diagnostic::error("parse::syntax", format!("expected {expected_text}, found {found}"))
         .in_file(file)
         .label(Span::new(start, start + found_len), format!("expected {expected_text}"))
-        .maybe_help(help)
+        .help(help)
+}
+
+/// A block left open: the parser met the next item, or the end of the file,
+/// where a `}` would have closed it. Points at the `{` left open.
+fn missing_brace(file: &Arc<SourceFile>, at: usize, found_len: usize, found: &str) -> Diagnostic {
+    let text: &str = &file.text;
+    let open = crate::scan::open_brackets(text, at).into_iter().rev().find(|(_, b)| *b == b'{').map(|(o, _)| o);
+    // What the `{` opens: the words before it on its line (`rule after_race`).
+    let opener = open
+        .map(|o| {
+            let line_start = text.get(..o).and_then(|t| t.rfind('\n')).map_or(0, |n| n + 1);
+            text.get(line_start..o).unwrap_or("").split('"').next().unwrap_or("").trim().to_string()
+        })
+        .filter(|w| !w.is_empty());
+    let what = opener.as_deref().map_or("the block".to_string(), |w| format!("`{w}`"));
+    let eof = found == "end of file";
+    // At the end of the file, point at its last character, not past it.
+    let (stop, stop_len) = if eof {
+        let trimmed = text.trim_end().len();
+        let last = text.get(..trimmed).and_then(|t| t.chars().last()).map_or(0, char::len_utf8);
+        (trimmed.saturating_sub(last), last)
+    } else {
+        (at, found_len)
+    };
+    let mut d = Diagnostic::error("parse::syntax", format!("expected `}}`, found {found}")).in_file(file);
+    if let Some(o) = open {
+        d = d.label(Span::new(o, o + 1), format!("this `{{` of {what} is never closed"));
+    }
+    let stop_label = if eof { "the file ends here".to_string() } else { format!("expected `}}` before {found}") };
+    if open != Some(stop) {
+        d = d.label(Span::new(stop, stop + stop_len), stop_label);
+    }
+    let help = if eof {
+        format!("add `}}` at the end of {what} (here, the end of the file)")
+    } else {
+        format!("add `}}` to close {what} before {found}")
+    };
+    d.help(help)
 }
 
 struct Builder<'f> {

@@ -54,7 +54,19 @@ fn is_ident_char(b: u8) -> bool {
 /// Scan `text`, refusing more than `max_nesting` brackets deep or more than
 /// `max_ifs` `if`s.
 pub fn scan(text: &str, max_nesting: usize, max_ifs: usize) -> Scan {
-    let bytes = text.as_bytes();
+    scan_to(text, max_nesting, max_ifs, text.len()).0
+}
+
+/// The brackets (`{`, `(`, `[`, and the `{` of interpolations) still open at
+/// byte `upto`, outermost first, as (offset, bracket). A syntax error uses it
+/// to point at the `{` a coach left open.
+pub fn open_brackets(text: &str, upto: usize) -> Vec<(usize, u8)> {
+    scan_to(text, usize::MAX, usize::MAX, upto).1
+}
+
+fn scan_to(text: &str, max_nesting: usize, max_ifs: usize, upto: usize) -> (Scan, Vec<(usize, u8)>) {
+    let bytes = text.get(..upto).unwrap_or(text).as_bytes();
+    let mut open: Vec<(usize, u8)> = Vec::new();
     let mut out = Scan::default();
     // Strings nest inside interpolations (`{x as "words {y}"}`), so the
     // modes form a stack; its height is bounded by the nesting limit, since
@@ -72,28 +84,33 @@ pub fn scan(text: &str, max_nesting: usize, max_ifs: usize) -> Scan {
                 }
                 b'\\' => match bytes.get(i + 1) {
                     Some(b'"' | b'\\' | b'{' | b'}' | b'n') => i += 1,
-                    _ => return out,
+                    _ => return (out, open),
                 },
                 b'{' => {
                     modes.push(Mode::Interp { base: depth });
+                    open.push((i, b'{'));
                     depth += 1;
                 }
-                b'\n' | b'\r' => return out,
+                b'\n' | b'\r' => return (out, open),
                 _ => {}
             },
             Mode::Code | Mode::Interp { .. } => match b {
                 b'#' => {
                     // A comment runs to the end of the line (`\n`, `\r\n` or `\r`).
                     let end =
-                        bytes.iter().skip(i).position(|&c| c == b'\n' || c == b'\r').map_or(text.len(), |n| i + n);
+                        bytes.iter().skip(i).position(|&c| c == b'\n' || c == b'\r').map_or(bytes.len(), |n| i + n);
                     let body = text.get(i..end).unwrap_or("").trim_end();
                     out.comments.push(Comment { text: body.to_string(), span: Span::new(i, end) });
                     i = end;
                     continue;
                 }
                 b'"' => modes.push(Mode::Text),
-                b'(' | b'[' | b'{' => depth += 1,
+                b'(' | b'[' | b'{' => {
+                    open.push((i, b));
+                    depth += 1;
+                }
                 b')' | b']' | b'}' => {
+                    open.pop();
                     depth = depth.saturating_sub(1);
                     if let Mode::Interp { base } = mode {
                         if b == b'}' && depth == base {
@@ -103,13 +120,13 @@ pub fn scan(text: &str, max_nesting: usize, max_ifs: usize) -> Scan {
                 }
                 _ if is_ident_char(b) => {
                     // A whole word at once, so `if` is only ever a keyword.
-                    let end = bytes.iter().skip(i).position(|&c| !is_ident_char(c)).map_or(text.len(), |n| i + n);
+                    let end = bytes.iter().skip(i).position(|&c| !is_ident_char(c)).map_or(bytes.len(), |n| i + n);
                     let after_dot = i > 0 && bytes.get(i - 1) == Some(&b'.');
                     if text.get(i..end) == Some("if") && !after_dot {
                         ifs += 1;
                         if ifs > max_ifs {
                             out.too_deep = Some((i, Excess::Ifs));
-                            return out;
+                            return (out, open);
                         }
                     }
                     i = end;
@@ -120,11 +137,11 @@ pub fn scan(text: &str, max_nesting: usize, max_ifs: usize) -> Scan {
         }
         if depth > max_nesting {
             out.too_deep = Some((i, Excess::Nesting));
-            return out;
+            return (out, open);
         }
         i += 1;
     }
-    out
+    (out, open)
 }
 
 #[cfg(test)]

@@ -59,3 +59,49 @@ fn a_misspelt_keyword_gets_a_suggestion() {
     assert_eq!(err[0].code, "parse::syntax");
     assert_eq!(err[0].help.as_deref(), Some("did you mean `advise`?"));
 }
+
+fn syntax_message(text: &str) -> (String, String) {
+    let errors = parse(text).unwrap_err();
+    let d = &errors[0];
+    (d.message.clone(), d.help.clone().unwrap_or_default())
+}
+
+#[test]
+fn a_missing_brace_says_so_and_suggests_no_keyword() {
+    let (message, help) = syntax_message("protocol p \"x\" {\n  rule a {\n    advise \"y\"\n\n  rule b {\n  }\n}\n");
+    assert_eq!(message, "expected `}`, found `rule`");
+    assert_eq!(help, "add `}` to close `rule a` before `rule`");
+    let (message, help) = syntax_message("protocol p \"x\" {\n  rule a {\n  }\n");
+    assert_eq!(message, "expected `}`, found end of file");
+    assert!(help.contains("`protocol p`"), "{help}");
+}
+
+#[test]
+fn the_missing_brace_points_at_the_open_one() {
+    let text = "protocol p \"x \\{\" { # a { in a comment\n  rule a {\n    advise \"{x}\"\n\n  rule b {\n  }\n}\n";
+    let errors = parse(text).unwrap_err();
+    let spans: Vec<Span> = errors[0].labels.iter().map(|l| l.0).collect();
+    let open = text.find("a {").unwrap() + 2;
+    assert_eq!(spans[0], Span::new(open, open + 1));
+    let stop = text.find("rule b").unwrap();
+    assert_eq!(spans[1], Span::new(stop, stop + 4));
+}
+
+#[test]
+fn the_found_word_is_never_among_the_expected() {
+    for text in ["enum x a }", "enum enum { a }", "define enum = 3", "facts { x: enum }", "protocol p \"x\" { enum }"] {
+        let (message, _) = syntax_message(text);
+        let found = message.rsplit_once(", found ").map(|(_, f)| f.to_string()).unwrap();
+        let expected = message.strip_prefix("expected ").unwrap().rsplit_once(", found ").unwrap().0;
+        assert!(!found.starts_with('`') || !expected.contains(&found), "{text:?}: {message}");
+    }
+    assert_eq!(syntax_message("enum x a }").0, "expected `{`, found `a`");
+}
+
+#[test]
+fn a_keyword_is_not_taken_for_a_typo() {
+    let (_, help) = syntax_message("protocol p \"x\" { rule a { rule } }");
+    assert!(!help.contains("did you mean"), "{help}");
+    let (_, help) = syntax_message("protocol p \"x\" { rule a { advize \"x\" } }");
+    assert_eq!(help, "did you mean `advise`?");
+}
