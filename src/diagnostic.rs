@@ -16,9 +16,44 @@ pub struct SourceFile {
     pub text: Arc<str>,
 }
 
+/// How the name of a file built into recoup starts. It is an identity, not
+/// a path: [`SourceFile::shown_name`] is what a coach ever reads.
+pub const SHIPPED_PREFIX: &str = "<shipped>/";
+
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Arc<SourceFile> {
         Arc::new(SourceFile { name: name.into(), text: text.into() })
+    }
+
+    /// A file built into recoup (a shipped protocol, the prelude).
+    pub fn shipped(name: &str, text: impl Into<Arc<str>>) -> Arc<SourceFile> {
+        SourceFile::new(format!("{SHIPPED_PREFIX}{name}"), text)
+    }
+
+    /// The shipped file's own name (`heat.rules`), if this is one.
+    pub fn shipped_name(&self) -> Option<&str> {
+        self.name.strip_prefix(SHIPPED_PREFIX)
+    }
+
+    /// The name a coach reads: the path of the coach's own files, and for a
+    /// file built into recoup words that cannot pass for a path in the
+    /// coach's repository ("shipped protocol heat.rules"). The one place a
+    /// shipped file is named, for every command and every output.
+    pub fn shown_name(&self) -> String {
+        match self.shipped_name() {
+            Some(name) if name == crate::engine::PRELUDE => format!("shipped prelude {name}"),
+            Some(name) => format!("shipped protocol {name}"),
+            None => self.name.clone(),
+        }
+    }
+
+    /// [`Self::shown_name`] for a sentence: a coach's path in backticks, a
+    /// shipped file in words.
+    pub fn cited_name(&self) -> String {
+        match self.shipped_name() {
+            Some(_) => self.shown_name(),
+            None => format!("`{}`", self.name),
+        }
     }
 
     /// 1-based line and column of a byte offset, for one-line renderings
@@ -50,7 +85,7 @@ impl SourceCode for SourceFile {
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let inner = self.text.read_span(span, before, after)?;
         Ok(Box::new(MietteSpanContents::new_named(
-            self.name.clone(),
+            self.shown_name(),
             inner.data(),
             *inner.span(),
             inner.line(),
@@ -219,14 +254,14 @@ impl Diagnostic {
         let file = self.file.as_ref()?;
         let (span, _) = self.labels.first()?;
         let (line, col) = file.line_col(span.start);
-        Some((file.name.clone(), line, col))
+        Some((file.shown_name(), line, col))
     }
     /// File name, and 1-based start and end (line, column) of the first
     /// label, for SARIF and GitHub annotations.
     pub fn range(&self) -> Option<(String, LineCol, LineCol)> {
         let file = self.file.as_ref()?;
         let (span, _) = self.labels.first()?;
-        Some((file.name.clone(), file.line_col(span.start), file.line_col(span.end)))
+        Some((file.shown_name(), file.line_col(span.start), file.line_col(span.end)))
     }
     /// Render without colour at a fixed width: what snapshot tests pin and
     /// what the CLI prints when its output is not a terminal.

@@ -110,7 +110,7 @@ pub fn sources_with(selection: &Selection, user: Vec<Arc<SourceFile>>) -> Vec<(A
     for (name, text) in shipped() {
         let wanted = *name == PRELUDE || !selection.no_builtin;
         if wanted && !replaced(name) {
-            sources.push((SourceFile::new(format!("<shipped>/{name}"), *text), true));
+            sources.push((SourceFile::shipped(name, *text), true));
         }
     }
     sources.extend(user.into_iter().map(|f| (f, false)));

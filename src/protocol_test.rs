@@ -141,7 +141,7 @@ fn run_case(shared: &Program, path: &Path) -> Result<CaseResult, Vec<Diagnostic>
         Some(Node { value: Yaml::Str(text), .. }) => {
             let prelude = engine::shipped().iter().find(|(n, _)| *n == engine::PRELUDE).map_or("", |(_, t)| *t);
             let sources = vec![
-                (SourceFile::new(format!("<shipped>/{}", engine::PRELUDE), prelude), true),
+                (SourceFile::shipped(engine::PRELUDE, prelude), true),
                 (SourceFile::new(format!("{} (rules)", file.name), text.as_str()), false),
             ];
             Some(engine::compile(sources)?)
@@ -288,7 +288,7 @@ fn run_case(shared: &Program, path: &Path) -> Result<CaseResult, Vec<Diagnostic>
         let (line, _) = file.line_col(span.start);
         let explain = render::Explain { program, facts: &state.facts, outcome: &outcome, scan: None };
         let explanation = render::explanations_to_text(&render::explain(&explain, Some(*rule)));
-        let mut text = format!("{}:{line}: `{id}` should {}, but ", file.name, expect.word());
+        let mut text = format!("{}:{line}: `{id}` should {}, but ", file.shown_name(), expect.word());
         text.push_str(&explanation.replacen(&format!("{id}: "), "it is ", 1));
         failures.push(text);
     }

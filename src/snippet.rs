@@ -138,7 +138,7 @@ impl View {
             }
             view.push('\n');
         }
-        let mut v = View { name: file.name.clone(), text: view, first_line: first, pieces, orig: file.text.clone() };
+        let mut v = View { name: file.shown_name(), text: view, first_line: first, pieces, orig: file.text.clone() };
         let mapped = spans.iter().map(|s| Span::new(v.to_view(s.start), v.to_view(s.end))).collect();
         v.name = crate::terminal::line(&v.name).into_owned();
         (v, mapped)

@@ -39,10 +39,7 @@ fn diagnose(path: &Path) -> Vec<Diagnostic> {
     if file_name.ends_with(".rules") {
         let text = std::fs::read_to_string(path).expect("fixture is readable");
         let prelude = engine::shipped().iter().find(|(n, _)| *n == engine::PRELUDE).expect("prelude").1;
-        let sources = vec![
-            (SourceFile::new(format!("<shipped>/{}", engine::PRELUDE), prelude), true),
-            (SourceFile::new(name, text), false),
-        ];
+        let sources = vec![(SourceFile::shipped(engine::PRELUDE, prelude), true), (SourceFile::new(name, text), false)];
         engine::compile(sources).err().unwrap_or_default()
     } else if file_name.starts_with("test-") {
         protocol_test::run(&prelude_only(), &[path.to_path_buf()]).err().unwrap_or_default()

@@ -77,8 +77,8 @@ impl Checker {
                                     Some((file, span)) => {
                                         let (line, _) = file.line_col(span.start);
                                         d.help = Some(format!(
-                                            "first declared in `{}` line {line}; rule ids must be unique within a protocol, rename one",
-                                            file.name
+                                            "first declared in {} line {line}; rule ids must be unique within a protocol, rename one",
+                                            file.cited_name()
                                         ));
                                     }
                                     None => {}

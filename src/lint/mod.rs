@@ -95,7 +95,7 @@ pub fn lint_texts(texts: &[(String, String)], config: &Config) -> Vec<Diagnostic
     };
     for (name, text) in engine::shipped() {
         if !replaced(name) {
-            sources.push((SourceFile::new(format!("<shipped>/{name}"), *text), true));
+            sources.push((SourceFile::shipped(name, *text), true));
         }
     }
     sources.extend(texts.iter().map(|(name, text)| (SourceFile::new(name.clone(), text.as_str()), false)));
@@ -168,11 +168,13 @@ fn order_key(d: &Diagnostic) -> (String, usize, &'static str) {
 /// GitHub and SARIF do not point at a file that does not exist.
 fn relocate_shipped(d: &mut Diagnostic) {
     let Some(file) = &d.file else { return };
-    let Some(name) = file.name.strip_prefix("<shipped>/") else { return };
+    if file.shipped_name().is_none() {
+        return;
+    }
     let line = d.labels.first().map(|(s, _)| file.line_col(s.start).0);
     let at = match line {
-        Some(line) => format!("shipped protocols, `{name}` line {line}"),
-        None => format!("shipped protocols, `{name}`"),
+        Some(line) => format!("{} line {line}", file.shown_name()),
+        None => file.shown_name(),
     };
     d.message = format!("{} (in the {at})", d.message);
     d.file = None;
