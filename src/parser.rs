@@ -336,7 +336,7 @@ fn syntax_error(file: &Arc<SourceFile>, error: &pest::error::Error<Rule>) -> Dia
                 || (expected.iter().any(|e| e == "an expression") && matches!(*k, "true" | "false" | "not" | "if"))
         })
         .collect();
-    let help = if word.is_empty() || keyword { None } else { suggest(&word, fits.into_iter()) }
+    let help = if word.is_empty() || keyword { None } else { suggest(&word, fits) }
         .or_else(|| (rest.starts_with('\'')).then(|| "text goes in double quotes: \"like this\"".to_string()))
         .unwrap_or_else(|| {
             format!("only {expected_text} can come here; the README section on the protocol language shows each form")
