@@ -5,6 +5,7 @@
 
 pub mod lint;
 
+pub mod dates;
 mod explain;
 mod readers;
 pub mod squad;
@@ -88,10 +89,13 @@ pub fn report(program: &Program, outcome: &Outcome, athlete: Option<String>) -> 
             Some(Recommendation {
                 rule: rule.id.clone(),
                 protocol: protocol.id.clone(),
-                advice: fill(program, &rule.advise, outcome.advice_values(i), system),
-                reasons: reasons(program, outcome.trace(i), outcome.word_values(i), system),
+                advice: fill(program, &rule.advise, outcome.advice_values(i), system, outcome.now),
+                reasons: reasons(program, outcome.trace(i), outcome.word_values(i), system, outcome.now),
                 conditions: held_conditions(program, outcome.trace(i), system),
-                because: rule.because.as_ref().map(|b| fill(program, b, outcome.because_values(i), system)),
+                because: rule
+                    .because
+                    .as_ref()
+                    .map(|b| fill(program, b, outcome.because_values(i), system, outcome.now)),
                 priority: rule.priority.name(),
                 timing: rule.timing.name(),
                 category: rule.category.clone(),
@@ -126,8 +130,16 @@ pub fn reason_text(reason: &SuppressReason) -> String {
     }
 }
 
-/// Fill a template's holes. Enum values read as words (`long run`).
-pub fn fill(program: &Program, template: &Template, values: &[Value], system: UnitSystem) -> String {
+/// Fill a template's holes. Enum values read as words (`long run`), dates
+/// as a person writes them (`render::dates`, the year only when it is not
+/// `now`'s).
+pub fn fill(
+    program: &Program,
+    template: &Template,
+    values: &[Value],
+    system: UnitSystem,
+    now: Option<DateTime<FixedOffset>>,
+) -> String {
     let mut out = String::new();
     let mut values = values.iter();
     for part in &template.parts {
@@ -145,12 +157,12 @@ pub fn fill(program: &Program, template: &Template, values: &[Value], system: Un
                             .iter()
                             .map(|v| match (v, &**item) {
                                 (Value::Enum(i), Ty::Enum(e)) => enum_words(program, *e, *i),
-                                _ => v.display(item, &program.enums, system),
+                                _ => dates::show(v, item, program, system, now),
                             })
                             .collect();
                         out.push_str(&join_words(&words));
                     }
-                    _ => out.push_str(&value.display(ty, &program.enums, system)),
+                    _ => out.push_str(&dates::show(value, ty, program, system, now)),
                 }
             }
         }
@@ -174,7 +186,13 @@ fn join_words(words: &[String]) -> String {
 /// The conditions of `when` that held, in words with their values: "hours
 /// slept last night: 6 h 30 min (under 7 h)". `values` are the words' hole
 /// values, one condition after the other (`Outcome::word_values`).
-pub fn reasons(program: &Program, trace: &[Record], values: &[Value], system: UnitSystem) -> Vec<String> {
+pub fn reasons(
+    program: &Program,
+    trace: &[Record],
+    values: &[Value],
+    system: UnitSystem,
+    now: Option<DateTime<FixedOffset>>,
+) -> Vec<String> {
     let mut rest = values;
     let mut out = Vec::new();
     for record in trace {
@@ -182,7 +200,7 @@ pub fn reasons(program: &Program, trace: &[Record], values: &[Value], system: Un
         let holes = atom.words.parts.iter().filter(|p| matches!(p, TemplatePart::Hole { .. })).count();
         let (mine, later) = rest.split_at(holes.min(rest.len()));
         rest = later;
-        out.push(fill(program, &atom.words, mine, system));
+        out.push(fill(program, &atom.words, mine, system, now));
     }
     out
 }
@@ -231,7 +249,7 @@ impl Report {
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         let who = self.athlete.as_deref().unwrap_or("Athlete");
-        let when = self.evaluated_at.as_deref().unwrap_or("now");
+        let when = self.now.map_or_else(|| "now".to_string(), |t| dates::instant(t, self.now));
         let _ = writeln!(out, "{who} · {when} · {}", count(self.recommendations.len(), "recommendation"));
         let mut timing = None;
         for (n, rec) in self.recommendations.iter().enumerate() {
@@ -266,8 +284,8 @@ impl Report {
         let mut out = String::new();
         let who = self.athlete.as_deref().unwrap_or("Athlete");
         let _ = writeln!(out, "# {who}\n");
-        if let Some(when) = &self.evaluated_at {
-            let _ = writeln!(out, "Advice for {when}.\n");
+        if let Some(when) = self.now {
+            let _ = writeln!(out, "Advice for {}.\n", dates::instant(when, self.now));
         }
         let mut timing = None;
         for rec in &self.recommendations {

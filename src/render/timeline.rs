@@ -54,7 +54,7 @@ fn advice(program: &Program, scan: &Scan, outcome_index: usize, rule: usize) -> 
     let r = program.rules.get(rule)?;
     Some(TimelineAdvice {
         rule: r.id.clone(),
-        advice: fill(program, &r.advise, outcome.advice_values(rule), outcome.units),
+        advice: fill(program, &r.advise, outcome.advice_values(rule), outcome.units, outcome.now),
         priority: r.priority.name(),
         timing: r.timing.name(),
     })
