@@ -28,6 +28,11 @@
 //! public for the command line and the tests; the items above are the
 //! supported way in.
 
+// Library and command-line code never panics on input: no `unwrap`,
+// `expect`, `panic!` or indexing that can go out of bounds. Tests are exempt
+// (clippy.toml); integration tests and benches keep the crate-wide warning.
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
 mod api;
 pub mod ast;
 pub mod batch;

@@ -1,5 +1,10 @@
 //! The `recoup` command line: parses arguments and calls the library.
 
+// Library and command-line code never panics on input: no `unwrap`,
+// `expect`, `panic!` or indexing that can go out of bounds. Tests are exempt
+// (clippy.toml); integration tests and benches keep the crate-wide warning.
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

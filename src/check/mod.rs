@@ -101,9 +101,13 @@ impl Checker {
         span: Span,
         label: &str,
     ) -> &mut Diagnostic {
+        let index = self.errors.len();
         self.errors.push(Diagnostic::error(code, message).in_file(file).label(span, label));
-        let last = self.errors.len() - 1;
-        &mut self.errors[last]
+        // The push above makes `index` valid; `get_mut` keeps the lint honest.
+        match self.errors.get_mut(index) {
+            Some(d) => d,
+            None => unreachable!("a diagnostic was just pushed"),
+        }
     }
 
     fn program(self) -> Program {
