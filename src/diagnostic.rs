@@ -7,6 +7,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+use crate::line_index::LineIndex;
 use miette::{LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
 /// A named text: a rule file, a state file, a protocol test case.
@@ -14,6 +15,8 @@ use miette::{LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpa
 pub struct SourceFile {
     pub name: String,
     pub text: Arc<str>,
+    /// Built the first time a position is asked for.
+    index: std::sync::OnceLock<LineIndex>,
 }
 
 /// How the name of a file built into recoup starts. It is an identity, not
@@ -22,7 +25,7 @@ pub const SHIPPED_PREFIX: &str = "<shipped>/";
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Arc<SourceFile> {
-        Arc::new(SourceFile { name: name.into(), text: text.into() })
+        Arc::new(SourceFile { name: name.into(), text: text.into(), index: std::sync::OnceLock::new() })
     }
 
     /// A file built into recoup (a shipped protocol, the prelude).
@@ -56,23 +59,17 @@ impl SourceFile {
         }
     }
 
-    /// 1-based line and column of a byte offset, for one-line renderings
-    /// (GitHub annotations, test failures) that do not go through miette.
+    /// Where the lines start, computed once.
+    pub fn line_index(&self) -> &LineIndex {
+        self.index.get_or_init(|| LineIndex::new(&self.text))
+    }
+
+    /// 1-based line and column (in characters) of a byte offset, for
+    /// one-line renderings (GitHub annotations, JSON, test failures) that do
+    /// not go through miette. Lines end at `\n`, `\r\n` or a lone `\r`, as in
+    /// the grammar.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let before = self.text.get(..offset).unwrap_or("");
-        // Lines end at `\n`, `\r\n` or a lone `\r`, as in the grammar.
-        let bytes = before.as_bytes();
-        let mut line = 1;
-        let mut line_start = 0;
-        for (i, &b) in bytes.iter().enumerate() {
-            if b == b'\n' || (b == b'\r' && self.text.as_bytes().get(i + 1) != Some(&b'\n')) {
-                line += 1;
-                line_start = i + 1;
-            }
-        }
-        let col = before.get(line_start..).map_or(0, |l| l.chars().count()) + 1;
-        (line, col)
+        self.line_index().line_col(&self.text, offset)
     }
 }
 
@@ -206,7 +203,7 @@ impl Diagnostic {
         Diagnostic {
             code,
             severity: Severity::Error,
-            message: message.into(),
+            message: crate::terminal::bounded(message.into()),
             file: None,
             labels: Vec::new(),
             help: None,
@@ -228,11 +225,11 @@ impl Diagnostic {
         self
     }
     pub fn label(mut self, span: Span, text: impl Into<String>) -> Diagnostic {
-        self.labels.push((span, text.into()));
+        self.labels.push((span, crate::terminal::bounded(text.into())));
         self
     }
     pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
-        self.help = Some(help.into());
+        self.help = Some(crate::terminal::bounded(help.into()));
         self
     }
     /// Attach a machine-applicable fix.
@@ -241,8 +238,8 @@ impl Diagnostic {
         self
     }
     pub fn maybe_help(mut self, help: Option<String>) -> Diagnostic {
-        if help.is_some() {
-            self.help = help;
+        if let Some(help) = help {
+            self.help = Some(crate::terminal::bounded(help));
         }
         self
     }
@@ -413,6 +410,7 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 pub const CODES: &[(&str, &str)] = &[
     ("recoup::io", "a file or folder could not be read or written"),
     ("recoup::internal", "a broken internal invariant; please report it"),
+    ("recoup::too-many", "more diagnostics than are shown for one file; the line says how many were left out"),
     ("parse::syntax", "the rule file does not follow the grammar"),
     ("parse::unit", "a number carries a unit recoup does not know, or the wrong kind of unit"),
     ("parse::too-large", "a rule file is larger or more deeply nested than recoup accepts"),

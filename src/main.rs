@@ -358,11 +358,12 @@ fn use_color(terminal: bool) -> bool {
     terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// Print diagnostics to stderr: in colour on a terminal, plain otherwise.
+/// Print diagnostics to stderr: in colour on a terminal, plain otherwise;
+/// identical ones collapsed and at most `cap::MAX_PER_FILE` per file.
 fn report_errors(diagnostics: &[Diagnostic]) {
     let color = use_color(std::io::stderr().is_terminal());
     let mut err = std::io::stderr().lock();
-    for d in diagnostics {
+    for d in recoup::cap::diagnostics(diagnostics.to_vec()) {
         let _ = write!(err, "{}", d.render(color));
     }
 }

@@ -364,8 +364,11 @@ pub fn to_text(results: &[CaseResult]) -> String {
         let _ = writeln!(out, "\nfailures:");
         for r in &failed {
             let _ = writeln!(out, "\n---- {} ----", r.name);
-            for f in &r.failures {
+            for f in r.failures.iter().take(crate::cap::MAX_PER_FILE) {
                 let _ = writeln!(out, "{}", f.trim_end());
+            }
+            if let Some(more) = r.failures.len().checked_sub(crate::cap::MAX_PER_FILE).filter(|&n| n > 0) {
+                let _ = writeln!(out, "and {more} more failures in this case");
             }
         }
     }

@@ -34,31 +34,7 @@ pub struct View {
     /// 0-based line number in the original of the view's first line.
     first_line: usize,
     pieces: Vec<Piece>,
-    orig: std::sync::Arc<str>,
-}
-
-/// Line boundaries as the grammar sees them: `\n`, `\r\n` or a lone `\r`.
-/// Returns (start, end of content) for each line.
-fn lines(text: &str) -> Vec<(usize, usize)> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b == b'\n' || b == b'\r' {
-            out.push((start, i));
-            if b == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
-                i += 1;
-            }
-            start = i + 1;
-        }
-        i += 1;
-    }
-    // A final line break ends the last line; it does not start another.
-    if start < text.len() || out.is_empty() {
-        out.push((start, text.len()));
-    }
-    out
+    orig: std::sync::Arc<SourceFile>,
 }
 
 /// The largest char boundary of `text` at or before `i`.
@@ -98,10 +74,11 @@ fn push_clean(out: &mut String, text: &str) {
 
 impl View {
     /// The view of `file` for labels at `spans`, and the spans mapped into it.
-    pub fn new(file: &SourceFile, spans: &[Span]) -> (View, Vec<Span>) {
+    pub fn new(file: &std::sync::Arc<SourceFile>, spans: &[Span]) -> (View, Vec<Span>) {
         let text: &str = &file.text;
-        let all = lines(text);
-        let line_of = |o: usize| all.partition_point(|&(_, end)| end < o).min(all.len().saturating_sub(1));
+        let index = file.line_index();
+        let all = index.lines();
+        let line_of = |o: usize| index.line_of(o);
         // Clamp every span into the text, and to a few lines.
         let spans: Vec<Span> = spans
             .iter()
@@ -138,7 +115,8 @@ impl View {
             }
             view.push('\n');
         }
-        let mut v = View { name: file.shown_name(), text: view, first_line: first, pieces, orig: file.text.clone() };
+        let mut v =
+            View { name: file.shown_name(), text: view, first_line: first, pieces, orig: std::sync::Arc::clone(file) };
         let mapped = spans.iter().map(|s| Span::new(v.to_view(s.start), v.to_view(s.end))).collect();
         v.name = crate::terminal::line(&v.name).into_owned();
         (v, mapped)
@@ -171,10 +149,7 @@ impl View {
 
     /// 0-based column, in characters, of a view offset in the original.
     fn column(&self, v: usize) -> usize {
-        let o = floor(&self.orig, self.to_orig(v));
-        let before = self.orig.get(..o).unwrap_or("");
-        let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
-        before.get(line_start..).map_or(0, |l| l.chars().count())
+        self.orig.line_col(self.to_orig(v)).1.saturating_sub(1)
     }
 }
 

@@ -66,6 +66,33 @@ pub fn echo(text: &str) -> String {
     line(&clip(text, MAX_ECHO)).into_owned()
 }
 
+/// Longest message, label or help kept in a diagnostic, in characters: far
+/// above any message recoup writes, so only echoed input is ever cut.
+pub const MAX_MESSAGE: usize = 2_000;
+
+/// A diagnostic's text as it is stored: every `quoted` piece of input
+/// (a name, a value) clipped to [`MAX_ECHO`] characters, and the whole to
+/// [`MAX_MESSAGE`]. Nothing is escaped here: JSON output escapes for itself,
+/// human output through [`line`] and [`text`].
+pub fn bounded(text: String) -> String {
+    if text.len() <= MAX_ECHO {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len().min(4 * MAX_MESSAGE));
+    for (i, piece) in text.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        // Odd pieces sit between backticks.
+        if i % 2 == 1 {
+            out.push_str(&clip(piece, MAX_ECHO));
+        } else {
+            out.push_str(piece);
+        }
+    }
+    clip(&out, MAX_MESSAGE).into_owned()
+}
+
 /// Markdown: the same, with the characters that would start markup escaped
 /// too, so a name cannot turn into a heading, a link or a list item.
 pub fn markdown(text: &str) -> String {
@@ -95,6 +122,15 @@ mod tests {
     fn clipping_counts_characters() {
         assert_eq!(clip("ééé", 5), "ééé");
         assert_eq!(clip("éééé", 2), "éé… (2 more characters)");
+    }
+
+    #[test]
+    fn quoted_input_in_a_message_is_clipped() {
+        let name = "n".repeat(900_000);
+        let message = bounded(format!("unknown field `{name}` in `athlete`"));
+        assert_eq!(message, format!("unknown field `{}… (899880 more characters)` in `athlete`", "n".repeat(120)));
+        assert_eq!(bounded("a `short` one".into()), "a `short` one");
+        assert!(bounded("x".repeat(10_000)).chars().count() < MAX_MESSAGE + 40);
     }
 
     #[test]

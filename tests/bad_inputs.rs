@@ -199,3 +199,106 @@ fn a_diagnostic_far_along_a_long_line_is_drawn_clipped() {
     assert!(run.stdout.contains("long.rules:1:70031"), "{}", run.stdout);
     snap("renderer-long-line", &run.stdout);
 }
+
+// ---- output bounded by input ------------------------------------------
+
+/// Bytes a run printed, stdout and stderr together.
+fn printed(run: &Run) -> usize {
+    run.stdout.len() + run.stderr.len()
+}
+
+/// The lines from the first `recoup::too-many` on: what a person sees
+/// after the fiftieth diagnostic of a file.
+fn from_too_many(text: &str) -> String {
+    text.find("recoup::too-many").map_or_else(|| "(no recoup::too-many)".into(), |i| text[i..].to_string())
+}
+
+/// A rule whose `suppresses` names `n` rules that do not exist.
+fn suppressing(n: usize) -> String {
+    let targets: Vec<String> = (0..n).map(|i| format!("q.x{i}")).collect();
+    format!(
+        "protocol p \"P\" {{\n  rule r {{\n    when true\n    advise \"x\"\n    priority high\n    timing now\n    suppresses {}\n  }}\n}}\n",
+        targets.join(", ")
+    )
+}
+
+#[test]
+fn five_thousand_missing_suppress_targets_print_fifty_and_a_count() {
+    let text = suppressing(5_000);
+    let dir = temp_with(&[("supp.rules", &text)]);
+    for format in ["human", "github"] {
+        let run = recoup_in(dir.path(), &["lint", "--format", format, "supp.rules"]);
+        assert_eq!(run.status, Some(1));
+        assert!(printed(&run) < 64 * 1024, "{format}: {} bytes for {} of input", printed(&run), text.len());
+        assert!(run.stdout.contains("and 4950 more errors in `supp.rules`"), "{}", from_too_many(&run.stdout));
+        if format == "human" {
+            refused(&run, 1, "check::unknown-rule");
+            assert_eq!(run.stdout.matches("× unknown rule").count(), 50);
+            // The closing count is of every finding, not only those shown.
+            assert!(run.stdout.ends_with("5000 error(s), 0 warning(s)\n"));
+            snap("output-suppress-targets", &from_too_many(&run.stdout));
+        } else {
+            assert_eq!(run.stdout.lines().count(), 51);
+        }
+    }
+    // Machine formats keep every finding; each is bounded, so the output
+    // stays within a constant of the input.
+    let text = suppressing(300);
+    let dir = temp_with(&[("supp.rules", &text)]);
+    for format in ["json", "sarif"] {
+        let run = recoup_in(dir.path(), &["lint", "--format", format, "supp.rules"]);
+        assert_eq!(run.status, Some(1));
+        assert_eq!(run.stdout.matches("check::unknown-rule").count(), if format == "json" { 300 } else { 301 });
+        assert!(printed(&run) <= 100 * text.len(), "{format}: {} bytes for {}", printed(&run), text.len());
+    }
+}
+
+#[test]
+fn four_thousand_bad_list_values_print_fifty_and_a_count() {
+    let values: Vec<String> = (0..4_000).map(|i| format!("bad{i}")).collect();
+    let text = format!("now: 2026-11-28T08:15:00+01:00\nsymptoms:\n  tight_areas: [{}]\n", values.join(", "));
+    let dir = temp_with(&[("list.yaml", &text)]);
+    for args in [&["evaluate", "list.yaml"][..], &["explain", "list.yaml"], &["timeline", "list.yaml"]] {
+        let run = recoup_in(dir.path(), args);
+        refused(&run, 2, "state::unknown-enum-value");
+        assert!(printed(&run) < 64 * 1024, "{}: {} bytes", args[0], printed(&run));
+        assert!(printed(&run) < 2 * text.len());
+        assert_eq!(run.stderr.matches("is not a valid `symptoms.tight_areas`").count(), 50);
+    }
+    let run = recoup_in(dir.path(), &["evaluate", "list.yaml"]);
+    snap("output-bad-list-values", &from_too_many(&run.stderr));
+}
+
+#[test]
+fn identical_findings_collapse_into_one() {
+    let rules: String = (0..200)
+        .map(|i| format!("  rule r{i} {{\n    when true\n    advise \"x\"\n    priority hihg\n    timing now\n  }}\n"))
+        .collect();
+    let text = format!("protocol p \"P\" {{\n{rules}}}\n");
+    let dir = temp_with(&[("same.rules", &text)]);
+    let run = recoup_in(dir.path(), &["lint", "same.rules"]);
+    refused(&run, 1, "check::bad-clause-value");
+    assert_eq!(run.stdout.matches("check::bad-clause-value").count(), 1, "{}", run.stdout);
+    assert!(run.stdout.contains("(199 more times in this file)"), "{}", run.stdout);
+    snap("output-identical-findings", &run.stdout);
+}
+
+#[test]
+fn a_huge_name_and_a_huge_line_are_clipped() {
+    let name = "n".repeat(900_000);
+    let key = format!("now: 2026-11-28T08:15:00+01:00\nathlete:\n  sex: {name}\n");
+    let line = format!("now: 2026-11-28T08:15:00+01:00\nathlete: {{ name: \"{}\", age: abc }}\n", "x".repeat(1 << 20));
+    let dir = temp_with(&[("key.yaml", &key), ("line.yaml", &line)]);
+    let run = recoup_in(dir.path(), &["evaluate", "key.yaml"]);
+    refused(&run, 2, "state::unknown-enum-value");
+    assert!(printed(&run) < 4_000, "{} bytes", printed(&run));
+    snap("output-huge-name", &run.stderr);
+    let run = recoup_in(dir.path(), &["evaluate", "line.yaml"]);
+    refused(&run, 2, "state::type");
+    assert!(printed(&run) < 4_000, "{} bytes", printed(&run));
+    snap("output-huge-line", &run.stderr);
+    // JSON keeps the message, clipped the same way.
+    let run = recoup_in(dir.path(), &["evaluate", "--format", "json", "key.yaml"]);
+    assert!(printed(&run) < 8_000, "{} bytes", printed(&run));
+    assert!(run.stdout.contains("(899880 more characters)"), "{}", run.stdout);
+}

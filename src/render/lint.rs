@@ -24,9 +24,12 @@ pub fn summary(findings: &[Finding]) -> String {
 
 /// The compiler-style report; with `example`, each finding that has an
 /// example state is followed by it as a `state.yaml`.
+///
+/// Identical findings collapse and each file shows at most
+/// `cap::MAX_PER_FILE` (`cap`); the closing count is of them all.
 pub fn to_human(findings: &[Finding], color: bool, example: bool) -> String {
     let mut out = String::new();
-    for f in findings {
+    for f in &capped(findings) {
         out.push_str(&f.diagnostic.render(color));
         if let (true, Some(e)) = (example, &f.example) {
             out.push_str("  example state.yaml:\n");
@@ -38,6 +41,12 @@ pub fn to_human(findings: &[Finding], color: bool, example: bool) -> String {
     }
     out.push_str(&summary(findings));
     out
+}
+
+/// The findings a person is shown (see `cap`). JSON and SARIF keep every
+/// finding: a program reads them, and each is bounded in size.
+fn capped(findings: &[Finding]) -> Vec<Finding> {
+    crate::cap::items(findings.to_vec(), |f| &f.diagnostic, Finding::from)
 }
 
 #[derive(Serialize)]
@@ -91,9 +100,11 @@ fn one_line(d: &Diagnostic) -> String {
 }
 
 /// GitHub Actions workflow commands: each finding shows inline on the diff.
+///
+/// Capped like the human format: an annotation is for a person to read.
 pub fn to_github(findings: &[Finding]) -> String {
     let mut out = String::new();
-    for f in findings {
+    for f in &capped(findings) {
         let d = &f.diagnostic;
         let level = match d.severity {
             Severity::Error => "error",
