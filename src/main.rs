@@ -353,6 +353,11 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
+/// A path as printed: control characters in a file name escaped.
+fn shown(path: &Path) -> String {
+    recoup::terminal::line(&path.display().to_string()).into_owned()
+}
+
 /// Colour on a terminal, unless `NO_COLOR` is set (no-color.org).
 fn use_color(terminal: bool) -> bool {
     terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
@@ -771,13 +776,13 @@ fn fmt_command(paths: Vec<PathBuf>, check: bool) -> u8 {
             continue;
         }
         if check {
-            let _ = writeln!(std::io::stdout(), "would reformat {}", path.display());
+            let _ = writeln!(std::io::stdout(), "would reformat {}", shown(&path));
             unformatted.push(path);
         } else if let Err(d) = format::write_atomically(&path, &formatted) {
             report_errors(&[d]);
             failed = true;
         } else {
-            let _ = writeln!(std::io::stdout(), "formatted {}", path.display());
+            let _ = writeln!(std::io::stdout(), "formatted {}", shown(&path));
         }
     }
     if failed {
@@ -798,13 +803,14 @@ fn import_command(request: &import::Request<'_>) -> u8 {
     let outcome = import::run(request, &mut |i, total, path| {
         bar.set_length(total as u64);
         bar.set_position(i as u64);
-        bar.set_message(path.display().to_string());
+        bar.set_message(shown(path));
     });
     bar.finish_and_clear();
     match outcome {
         Ok(outcome) => {
             report_errors(&outcome.problems);
-            let _ = std::io::stdout().lock().write_all(outcome.to_text(request.dry_run).as_bytes());
+            let text = outcome.to_text(request.dry_run);
+            let _ = std::io::stdout().lock().write_all(recoup::terminal::text(&text).as_bytes());
             u8::from(!outcome.problems.is_empty())
         }
         Err(errors) => {
@@ -855,7 +861,7 @@ fn init_command(name: &str, output: Option<PathBuf>, args: &ProtocolArgs) -> u8 
         report_errors(&[d]);
         return 2;
     }
-    let _ = writeln!(std::io::stdout(), "wrote {}", path.display());
+    let _ = writeln!(std::io::stdout(), "wrote {}", shown(&path));
     0
 }
 
@@ -882,7 +888,7 @@ fn report_command(
             report_errors(&[e]);
             return 2;
         } else {
-            eprintln!("wrote {}", output.display());
+            eprintln!("wrote {}", shown(output));
         }
         if errors.is_empty() {
             0

@@ -27,6 +27,7 @@ use crate::eval::{self, Status};
 use crate::program::Program;
 use crate::render;
 use crate::state::{self, NowSource};
+use crate::terminal::{line, name};
 use crate::yaml::{self, Node, Value as Yaml};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -299,8 +300,10 @@ fn run_case(shared: &Program, path: &Path) -> Result<CaseResult, Vec<Diagnostic>
             if !rec.advice.contains(words.as_str()) {
                 let (line, _) = file.line_col(span.start);
                 failures.push(format!(
-                    "{}:{line}: `{id}` should advise \"{words}\", but its advice reads: {}",
-                    file.name, rec.advice
+                    "{}:{line}: `{id}` should advise \"{}\", but its advice reads: {}",
+                    file.name,
+                    crate::terminal::line(words),
+                    crate::terminal::line(&rec.advice)
                 ));
             }
         }
@@ -357,15 +360,15 @@ pub fn to_text(results: &[CaseResult]) -> String {
     let mut out = String::new();
     for r in results {
         let verdict = if r.failures.is_empty() { "ok" } else { "FAILED" };
-        let _ = writeln!(out, "case {} ({}) ... {verdict}", r.name, r.file);
+        let _ = writeln!(out, "case {} ({}) ... {verdict}", name(&r.name, false), line(&r.file));
     }
     let failed: Vec<&CaseResult> = results.iter().filter(|r| !r.failures.is_empty()).collect();
     if !failed.is_empty() {
         let _ = writeln!(out, "\nfailures:");
         for r in &failed {
-            let _ = writeln!(out, "\n---- {} ----", r.name);
+            let _ = writeln!(out, "\n---- {} ----", name(&r.name, false));
             for f in r.failures.iter().take(crate::cap::MAX_PER_FILE) {
-                let _ = writeln!(out, "{}", f.trim_end());
+                let _ = writeln!(out, "{}", crate::terminal::text(f.trim_end()));
             }
             if let Some(more) = r.failures.len().checked_sub(crate::cap::MAX_PER_FILE).filter(|&n| n > 0) {
                 let _ = writeln!(out, "and {more} more failures in this case");

@@ -245,8 +245,65 @@ pub fn condition_text(program: &Program, record: &Record, system: UnitSystem) ->
 }
 
 impl Report {
+    /// A copy whose every text is safe to print on one line (`terminal`):
+    /// control characters and newlines from a state (an athlete's name, a
+    /// value in the advice) become visible escapes, so nothing reaches a
+    /// terminal raw and no name can start a line that looks like advice. In
+    /// Markdown the athlete's name has its markup escaped too. The JSON
+    /// report is never passed through this: serde escapes for itself.
+    pub fn for_humans(&self, markdown: bool) -> Report {
+        use crate::terminal::field;
+        let l = |s: &String| field(s);
+        let ls = |v: &Vec<String>| v.iter().map(l).collect::<Vec<_>>();
+        Report {
+            athlete: self.athlete.as_deref().map(|a| crate::terminal::name(a, markdown)),
+            evaluated_at: self.evaluated_at.clone(),
+            recommendations: self
+                .recommendations
+                .iter()
+                .map(|r| Recommendation {
+                    rule: l(&r.rule),
+                    protocol: l(&r.protocol),
+                    advice: l(&r.advice),
+                    reasons: ls(&r.reasons),
+                    conditions: r.conditions.clone(),
+                    because: r.because.as_ref().map(l),
+                    priority: r.priority,
+                    timing: r.timing,
+                    category: l(&r.category),
+                    source: r.source.as_ref().map(l),
+                })
+                .collect(),
+            suppressed: self
+                .suppressed
+                .iter()
+                .map(|s| Suppressed { rule: l(&s.rule), by: l(&s.by), reason: l(&s.reason) })
+                .collect(),
+            missing_facts: ls(&self.missing_facts),
+            unlocks: self
+                .unlocks
+                .iter()
+                .map(|g| MissingGroup {
+                    facts: ls(&g.facts),
+                    rules: ls(&g.rules),
+                    described: ls(&g.described),
+                    topics: ls(&g.topics),
+                })
+                .collect(),
+            now: self.now,
+        }
+    }
+
     /// The readable answer a coach reads in the morning.
     pub fn to_text(&self) -> String {
+        self.for_humans(false).coach_text()
+    }
+
+    pub fn to_markdown(&self) -> String {
+        self.for_humans(true).coach_markdown()
+    }
+
+    fn coach_text(&self) -> String {
         let mut out = String::new();
         let who = self.athlete.as_deref().unwrap_or("Athlete");
         let when = self.now.map_or_else(|| "now".to_string(), |t| dates::instant(t, self.now));
@@ -280,7 +337,7 @@ impl Report {
         out
     }
 
-    pub fn to_markdown(&self) -> String {
+    fn coach_markdown(&self) -> String {
         let mut out = String::new();
         let who = self.athlete.as_deref().unwrap_or("Athlete");
         let _ = writeln!(out, "# {who}\n");

@@ -93,6 +93,25 @@ pub fn bounded(text: String) -> String {
     clip(&out, MAX_MESSAGE).into_owned()
 }
 
+/// One field of a human report (advice, a reason, a rule id), which may
+/// quote a state's text: escaped onto one line and clipped to
+/// [`MAX_MESSAGE`] characters.
+pub fn field(text: &str) -> String {
+    line(&clip(text, MAX_MESSAGE)).into_owned()
+}
+
+/// A name from an input (an athlete's, a test case's) as a heading or a
+/// table cell shows it: clipped to [`MAX_ECHO`] characters and escaped, for
+/// Markdown with its markup escaped too.
+pub fn name(text: &str, markdown: bool) -> String {
+    let clipped = clip(text, MAX_ECHO);
+    if markdown {
+        self::markdown(&clipped)
+    } else {
+        line(&clipped).into_owned()
+    }
+}
+
 /// Markdown: the same, with the characters that would start markup escaped
 /// too, so a name cannot turn into a heading, a link or a list item.
 pub fn markdown(text: &str) -> String {

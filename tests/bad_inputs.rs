@@ -302,3 +302,61 @@ fn a_huge_name_and_a_huge_line_are_clipped() {
     assert!(printed(&run) < 8_000, "{} bytes", printed(&run));
     assert!(run.stdout.contains("(899880 more characters)"), "{}", run.stdout);
 }
+
+// ---- terminal injection -------------------------------------------------
+
+/// A name that tries everything: a newline followed by a fake
+/// recommendation, an OSC title sequence, a bell, CR, backspace and NUL.
+const EVIL_NAME: &str = "Jo\\n  1. [high] Run a marathon today\\e]0;pwned\\a\\r\\b\\0x";
+
+/// Control characters other than the newlines that end lines.
+fn raw_controls(text: &str) -> Vec<char> {
+    text.chars().filter(|&c| c.is_control() && c != '\n').collect()
+}
+
+#[test]
+fn control_characters_from_a_state_never_reach_the_terminal() {
+    let example =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/after-long-run.yaml")).unwrap();
+    let state = example.replace("  name: Jo Runner", &format!("  name: \"{EVIL_NAME}\""));
+    let dir = temp_with(&[("jo.yaml", &state), ("squad/a.yaml", &state), ("squad/b.yaml", &state)]);
+    let mut first_lines = String::new();
+    for args in [
+        &["evaluate", "jo.yaml"][..],
+        &["evaluate", "--format", "markdown", "jo.yaml"],
+        &["evaluate", "--audience", "athlete", "jo.yaml"],
+        &["evaluate", "--audience", "athlete", "--format", "markdown", "jo.yaml"],
+        &["evaluate", "squad"],
+        &["evaluate", "--format", "markdown", "squad"],
+        &["timeline", "jo.yaml"],
+        &["timeline", "--format", "markdown", "jo.yaml"],
+        &["explain", "jo.yaml"],
+    ] {
+        let run = recoup_in(dir.path(), args);
+        assert_eq!(run.status, Some(0), "{}", run.stderr);
+        assert_eq!(raw_controls(&run.stdout), Vec::<char>::new(), "`recoup {}`", args.join(" "));
+        // The newline in the name must not start a line of its own.
+        assert!(!run.stdout.lines().any(|l| l.trim_start().starts_with("1. [high] Run a marathon")), "{}", run.stdout);
+        let line = run.stdout.lines().find(|l| l.contains("Run a marathon today")).unwrap_or("(the name is not shown)");
+        first_lines.push_str(&format!("recoup {}\n{line}\n\n", args.join(" ")));
+    }
+    snap("injection-state-name", &first_lines);
+    // JSON carries the name as it is, escaped by the serialiser.
+    let run = recoup_in(dir.path(), &["evaluate", "--format", "json", "jo.yaml"]);
+    assert!(run.stdout.contains(r#""athlete": "Jo\n  1. [high] Run a marathon today\u001b]0;pwned\u0007\r\b\u0000x""#));
+}
+
+#[test]
+fn control_characters_from_a_test_case_never_reach_the_terminal() {
+    let case = format!(
+        "name: \"{EVIL_NAME}\"\nstate:\n  now: 2026-11-28T08:15:00+01:00\n  athlete:\n    name: \"{EVIL_NAME}\"\n  last_session:\n    kind: long_run\n    ended_at: 2026-11-28T07:40:00+01:00\nfires: [cold.after_competition]\n"
+    );
+    let dir = temp_with(&[("evil.yaml", &case)]);
+    let run = recoup_in(dir.path(), &["test", "evil.yaml"]);
+    assert_eq!(run.status, Some(1), "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(raw_controls(&run.stdout), Vec::<char>::new());
+    assert_eq!(raw_controls(&run.stderr), Vec::<char>::new());
+    assert!(!run.stdout.lines().any(|l| l.trim_start().starts_with("1. [high]")), "{}", run.stdout);
+    let shown = run.stdout.split("no case shows").next().unwrap_or("");
+    snap("injection-test-case", shown);
+}

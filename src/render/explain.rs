@@ -372,7 +372,8 @@ fn with_values(values: &[String]) -> String {
 
 pub fn explanations_to_text(explanations: &[Explanation]) -> String {
     let mut out = String::new();
-    for e in explanations {
+    for e in explanations.iter().map(for_humans) {
+        let e = &e;
         let by = e.suppressed_by.as_deref().map(|b| format!(" by {b}")).unwrap_or_default();
         let _ = writeln!(out, "{}: {}{by}", e.rule, e.status);
         match &e.when {
@@ -411,6 +412,41 @@ pub fn explanations_to_text(explanations: &[Explanation]) -> String {
         }
     }
     out
+}
+
+/// A copy safe to print on a terminal (see `Report::for_humans`): every
+/// text, which may quote a state's values, on one line with control
+/// characters escaped.
+fn for_humans(e: &Explanation) -> Explanation {
+    use crate::terminal::field;
+    let l = |s: &String| field(s);
+    let ls = |v: &Vec<String>| v.iter().map(l).collect::<Vec<_>>();
+    Explanation {
+        rule: l(&e.rule),
+        status: e.status,
+        suppressed_by: e.suppressed_by.as_ref().map(l),
+        conditions: e
+            .conditions
+            .iter()
+            .map(|c| ConditionResult {
+                clause: c.clause,
+                condition: l(&c.condition),
+                result: c.result,
+                missing: ls(&c.missing),
+                margin: c.margin.as_ref().map(l),
+                uses: ls(&c.uses),
+            })
+            .collect(),
+        when: e.when.clone(),
+        blocked_by: ls(&e.blocked_by),
+        ahead: e.ahead.as_ref().map(|a| Ahead {
+            horizon_days: a.horizon_days,
+            fires_from: a.fires_from.as_ref().map(l),
+            fires_from_when: ls(&a.fires_from_when),
+            fires_until: a.fires_until.as_ref().map(l),
+            fires_until_when: ls(&a.fires_until_when),
+        }),
+    }
 }
 
 /// "fires from Tue 22 Dec 2026 00:00 (days_since_marathon = 28 days) until

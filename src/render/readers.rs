@@ -179,6 +179,14 @@ impl Report {
     /// For the athlete: what to do and why, without rule ids, suppressed
     /// rules or the facts the state left out.
     pub fn to_athlete_text(&self) -> String {
+        self.for_humans(false).athlete_text()
+    }
+
+    pub fn to_athlete_markdown(&self) -> String {
+        self.for_humans(true).athlete_markdown()
+    }
+
+    fn athlete_text(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(
             out,
@@ -204,7 +212,7 @@ impl Report {
         out
     }
 
-    pub fn to_athlete_markdown(&self) -> String {
+    fn athlete_markdown(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(
             out,

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::{Audience, Report};
 use crate::diagnostic::Diagnostic;
+use crate::terminal::line;
 
 /// One state file of a squad, and what became of it.
 #[derive(Clone, Debug)]
@@ -96,9 +97,13 @@ fn count(n: usize, what: &str) -> String {
 /// One summary line for an evaluated athlete: every high-priority item in
 /// words, then how many others there are.
 fn athlete_line(report: &Report, file: &str) -> String {
-    let who = report.athlete.as_deref().unwrap_or("Athlete");
-    let high: Vec<&str> =
-        report.recommendations.iter().filter(|r| r.priority == "high").map(|r| headline(&r.advice)).collect();
+    let who = crate::terminal::name(report.athlete.as_deref().unwrap_or("Athlete"), false);
+    let high: Vec<String> = report
+        .recommendations
+        .iter()
+        .filter(|r| r.priority == "high")
+        .map(|r| crate::terminal::field(headline(&r.advice)))
+        .collect();
     let total = report.recommendations.len();
     let rest = total - high.len();
     let body = if total == 0 {
@@ -123,12 +128,14 @@ pub fn summary_text(entries: &[Entry]) -> String {
         if rejected > 0 { format!(" · {rejected} rejected") } else { String::new() }
     );
     for entry in entries {
-        let label = file_label(entries, &entry.file);
-        let line = match &entry.result {
+        let label = line(&file_label(entries, &entry.file)).into_owned();
+        let text = match &entry.result {
             Ok(report) => athlete_line(report, &label),
-            Err(rejection) => format!("{label}: REJECTED, nothing evaluated: {}", rejection.located(&entry.file)),
+            Err(rejection) => {
+                format!("{label}: REJECTED, nothing evaluated: {}", line(&rejection.located(&entry.file)))
+            }
         };
-        let _ = writeln!(out, "  {line}");
+        let _ = writeln!(out, "  {text}");
     }
     out
 }
@@ -136,9 +143,9 @@ pub fn summary_text(entries: &[Entry]) -> String {
 /// The summary as a Markdown table.
 pub fn summary_markdown(entries: &[Entry]) -> String {
     let mut out = String::from("# Squad\n\n| athlete | file | high priority | others |\n|---|---|---|---|\n");
-    let cell = |s: &str| s.replace('|', "\\|");
+    let cell = |s: &str| crate::terminal::field(s).replace('|', "\\|");
     for entry in entries {
-        let label = file_label(entries, &entry.file);
+        let label = line(&file_label(entries, &entry.file)).replace('`', "'");
         match &entry.result {
             Ok(report) => {
                 let high: Vec<String> = report
@@ -150,7 +157,7 @@ pub fn summary_markdown(entries: &[Entry]) -> String {
                 let _ = writeln!(
                     out,
                     "| {} | `{label}` | {} | {} |",
-                    cell(report.athlete.as_deref().unwrap_or("Athlete")),
+                    crate::terminal::name(report.athlete.as_deref().unwrap_or("Athlete"), true),
                     if high.is_empty() { "none".to_string() } else { high.join("; ") },
                     report.recommendations.len() - high.len()
                 );

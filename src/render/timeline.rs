@@ -120,7 +120,44 @@ fn stop_text(s: &TimelineStop) -> String {
 }
 
 impl TimelineReport {
+    /// A copy safe to print (see `Report::for_humans`): the athlete's name
+    /// and the advice (which may quote a state's text) on one line, escaped.
+    fn for_humans(&self, markdown: bool) -> TimelineReport {
+        use crate::terminal::field;
+        let advice = |a: &TimelineAdvice| TimelineAdvice {
+            rule: field(&a.rule),
+            advice: field(&a.advice),
+            priority: a.priority,
+            timing: a.timing,
+        };
+        TimelineReport {
+            athlete: self.athlete.as_deref().map(|a| crate::terminal::name(a, markdown)),
+            from: self.from.clone(),
+            until: self.until.clone(),
+            days: self.days,
+            advised_at_start: self.advised_at_start.iter().map(advice).collect(),
+            changes: self
+                .changes
+                .iter()
+                .map(|m| TimelineMoment {
+                    at: m.at.clone(),
+                    days_from_start: m.days_from_start,
+                    starts: m.starts.iter().map(advice).collect(),
+                    stops: m.stops.iter().map(|s| TimelineStop { rule: field(&s.rule), how: s.how }).collect(),
+                })
+                .collect(),
+        }
+    }
+
     pub fn to_text(&self) -> String {
+        self.for_humans(false).text()
+    }
+
+    pub fn to_markdown(&self) -> String {
+        self.for_humans(true).markdown()
+    }
+
+    fn text(&self) -> String {
         let mut out = String::new();
         let who = self.athlete.as_deref().unwrap_or("Athlete");
         let _ = writeln!(
@@ -152,7 +189,7 @@ impl TimelineReport {
         out
     }
 
-    pub fn to_markdown(&self) -> String {
+    fn markdown(&self) -> String {
         let mut out = String::new();
         let who = self.athlete.as_deref().unwrap_or("Athlete");
         let _ = writeln!(out, "# {who}: the next {} days\n", self.days);
