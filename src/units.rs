@@ -576,6 +576,22 @@ fn trim_num(v: f64, decimals: usize) -> String {
     s
 }
 
+/// A plain number (no unit: a count, an age, months since a test, a ratio,
+/// ln rMSSD): three significant figures and never more than two decimals,
+/// so a figure is as precise as a person would say it and no more.
+/// 20.666 → "20.7", 4.163 → "4.16", 0.2567 → "0.26", 123.4 → "123", 44 → "44".
+fn plain_number(v: f64) -> String {
+    let a = v.abs();
+    let decimals = if a >= 100.0 {
+        0
+    } else if a >= 10.0 {
+        1
+    } else {
+        2
+    };
+    trim_num(v, decimals)
+}
+
 fn one_decimal_below_ten(v: f64) -> String {
     if (v * 10.0).round().abs() < 100.0 {
         trim_num(v, 1)
@@ -617,7 +633,7 @@ pub fn format_parts(value: f64, dim: Dim, system: UnitSystem) -> (String, &'stat
     }
     let metric = system == UnitSystem::Metric;
     match dim {
-        Dim::NONE => (trim_num(value, 2), ""),
+        Dim::NONE => (plain_number(value), ""),
         Dim::PERCENT => (trim_num(value * 100.0, 1), "%"),
         Dim::TIME => time_parts(value),
         Dim::LENGTH if metric && value.abs().round() < 1000.0 => (trim_num(value, 0), "m"),

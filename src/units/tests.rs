@@ -320,3 +320,13 @@ fn round_trips() {
         assert_eq!(format_quantity(v, dim, sys), want, "{text}");
     }
 }
+
+#[test]
+fn plain_numbers_show_three_significant_figures_at_most_two_decimals() {
+    assert_eq!(format_quantity(20.666, Dim::NONE, Metric), "20.7");
+    assert_eq!(format_quantity(4.163, Dim::NONE, Metric), "4.16");
+    assert_eq!(format_quantity(0.2567, Dim::NONE, Metric), "0.26");
+    assert_eq!(format_quantity(123.4, Dim::NONE, Metric), "123");
+    assert_eq!(format_quantity(44.0, Dim::NONE, Metric), "44");
+    assert_eq!(format_quantity(-1.005, Dim::NONE, Metric), "-1");
+}
