@@ -1,6 +1,7 @@
 //! Every reason the shipped protocols give reads as words: run on every
-//! example at several moments after it, no reason line may show source
-//! text (a name with an underscore, an operator, a function call).
+//! example at several moments after it, and on the state of every protocol
+//! test case, no reason line may show source text (a name with an
+//! underscore, an operator, a builtin's call).
 
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
@@ -18,9 +19,7 @@ const NOWS: &[&str] = &[
 fn looks_like_source(reason: &str) -> bool {
     let words_with_underscore = reason.split(|c: char| !(c.is_alphanumeric() || c == '_')).any(|w| w.contains('_'));
     let operators = [">=", "<=", "==", "!=", " > ", " < "].iter().any(|op| reason.contains(op));
-    let calls = ["count(", "since(", "days_since(", "months_since(", "mean_last(", "streak(", "slope("]
-        .iter()
-        .any(|c| reason.contains(c));
+    let calls = recoup::builtins::BUILTINS.iter().any(|b| reason.contains(&format!("{}(", b.name)));
     words_with_underscore || operators || calls
 }
 
@@ -62,5 +61,49 @@ fn every_shipped_reason_reads_as_words() {
         }
     }
     assert!(checked > 100, "only {checked} reasons were checked");
+    assert!(bad.is_empty(), "reasons that read as source text:\n{}", bad.join("\n"));
+}
+
+/// The state of every case in `protocols/tests`: the situations the
+/// protocols were written for, many more than the examples show.
+#[test]
+fn every_reason_for_a_protocol_test_state_reads_as_words() {
+    use recoup::diagnostic::SourceFile;
+    use recoup::engine::{self, Selection};
+    use recoup::state::{self, NowSource};
+
+    let program = engine::load(&Selection::default()).expect("the shipped protocols load");
+    let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/protocols/tests"));
+    let mut cases: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().map(|e| e.path()).collect();
+    cases.sort();
+    let (mut states, mut checked, mut bad) = (0, 0, Vec::new());
+    for case in &cases {
+        let text = std::fs::read_to_string(case).unwrap();
+        let root = recoup::yaml::parse(&text).unwrap();
+        let loaded = if let Some(entry) = root.get("state") {
+            let file = SourceFile::new(case.display().to_string(), text.as_str());
+            state::load_node(&program, &file, &entry.value, NowSource::default())
+        } else if let Some(entry) = root.get("state_file") {
+            let recoup::yaml::Value::Str(rel) = &entry.value.value else { panic!("{}: state_file", case.display()) };
+            let file = state::read_source(&dir.join(rel)).unwrap();
+            state::load(&program, &file, NowSource::default())
+        } else {
+            panic!("{} has no state", case.display())
+        };
+        let loaded = loaded.unwrap_or_else(|_| panic!("{}: the state does not load", case.display()));
+        states += 1;
+        let outcome = recoup::eval::evaluate(&program, &loaded.facts);
+        let report = recoup::render::report(&program, &outcome, None);
+        for rec in &report.recommendations {
+            assert_eq!(rec.conditions.len(), rec.reasons.len(), "one condition per reason in {}", rec.rule);
+            for (reason, condition) in rec.reasons.iter().zip(&rec.conditions) {
+                checked += 1;
+                if looks_like_source(reason) {
+                    bad.push(format!("{}: {}: {} -> {reason}", case.display(), rec.rule, condition.condition));
+                }
+            }
+        }
+    }
+    assert!(states > 100 && checked > 300, "only {states} states and {checked} reasons were checked");
     assert!(bad.is_empty(), "reasons that read as source text:\n{}", bad.join("\n"));
 }
