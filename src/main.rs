@@ -238,9 +238,22 @@ enum Command {
     Test {
         /// Folders or files of test cases (default: ./protocols/tests).
         paths: Vec<PathBuf>,
+        /// Also report, for each rule of the protocols under test, each
+        /// condition of its `when` and `unless` and in how many cases it was
+        /// true, false and unknown.
+        #[arg(long)]
+        coverage: bool,
+        #[arg(long, value_enum, default_value = "text")]
+        format: TestFormat,
         #[command(flatten)]
         protocols: ProtocolArgs,
     },
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq)]
+enum TestFormat {
+    Text,
+    Json,
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq)]
@@ -333,7 +346,9 @@ fn main() -> ExitCode {
         Command::Lint { paths, format, explain, example, levels } => {
             lint_command(paths, format, explain, example, levels)
         }
-        Command::Test { paths, protocols } => test_command(paths, &protocols),
+        Command::Test { paths, coverage, format, protocols } => {
+            test_command(paths, coverage, format == TestFormat::Json, &protocols)
+        }
         Command::Fmt { paths, check } => fmt_command(paths, check),
         Command::Facts { protocols } => match load_program(&protocols) {
             Ok(program) => {
@@ -707,7 +722,7 @@ fn explain_lint(code: &str) -> u8 {
     0
 }
 
-fn test_command(paths: Vec<PathBuf>, args: &ProtocolArgs) -> u8 {
+fn test_command(paths: Vec<PathBuf>, coverage: bool, json: bool, args: &ProtocolArgs) -> u8 {
     let paths = match default_dir(paths, "protocols/tests") {
         Ok(p) => p,
         Err(code) => return code,
@@ -718,18 +733,17 @@ fn test_command(paths: Vec<PathBuf>, args: &ProtocolArgs) -> u8 {
     };
     match protocol_test::run(&program, &paths) {
         Ok(results) => {
-            let mut out = protocol_test::to_text(&results);
-            // Coverage is reported, not enforced: a coach's own folder of
-            // cases need not cover the shipped rules.
-            let (never_fires, never_quiet) = protocol_test::coverage_gaps(&program, &results);
-            if !never_fires.is_empty() {
-                out.push_str(&format!("no case shows these rules firing: {}\n", never_fires.join(", ")));
-            }
-            if !never_quiet.is_empty() {
-                out.push_str(&format!("no case shows these rules not firing: {}\n", never_quiet.join(", ")));
-            }
+            // A case that could not run fails on its own; its diagnostics
+            // come first, then every case's verdict.
+            report_errors(&protocol_test::errors(&results));
+            let coverage = coverage.then(|| protocol_test::coverage::coverage(&program, &results));
+            let out = if json {
+                protocol_test::to_json(&program, &results, coverage.as_ref())
+            } else {
+                protocol_test::to_report(&program, &results, coverage.as_ref())
+            };
             let _ = std::io::stdout().lock().write_all(out.as_bytes());
-            u8::from(results.iter().any(|r| !r.failures.is_empty()))
+            u8::from(results.iter().any(|r| !r.passed()))
         }
         Err(errors) => {
             report_errors(&errors);

@@ -30,6 +30,8 @@ use crate::state::{self, NowSource};
 use crate::terminal::{line, name};
 use crate::yaml::{self, Node, Value as Yaml};
 
+pub mod coverage;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Expect {
     Fires,
@@ -71,6 +73,21 @@ pub struct CaseResult {
     pub checked: Vec<(usize, Expect)>,
     /// Readable failure reports, one per expectation that did not hold.
     pub failures: Vec<String>,
+    /// Why the case could not run (bad syntax, an unknown rule, a rejected
+    /// state). Such a case fails on its own; the other cases still run.
+    pub errors: Vec<Diagnostic>,
+    /// The case brought its own `rules:`: its rule indexes are into that
+    /// program, not the shared one, so it takes no part in coverage.
+    pub own_rules: bool,
+    /// Every condition of the shared program the evaluation decided, with
+    /// how (true, false, or `None` for unknown), for `--coverage`.
+    pub conditions: Vec<(u32, Option<bool>)>,
+}
+
+impl CaseResult {
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty() && self.errors.is_empty()
+    }
 }
 
 /// Every case file under the paths: `.yaml`/`.yml` files, folders searched
@@ -98,26 +115,35 @@ pub fn case_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
     Ok(out)
 }
 
-/// Run every case. `Err` holds problems that stop cases from running at all
-/// (unreadable files, bad case syntax, unknown rules, rejected states).
+/// Run every case. `Err` holds only what stops the run as a whole (a path
+/// that cannot be read, no cases at all). A case that cannot run (bad case
+/// syntax, an unknown rule, a rejected state) is a failed result with its
+/// diagnostics, and every other case still runs.
 pub fn run(program: &Program, paths: &[PathBuf]) -> Result<Vec<CaseResult>, Vec<Diagnostic>> {
     let files = case_files(paths).map_err(|d| vec![d])?;
     if files.is_empty() {
         return Err(vec![Diagnostic::error("cli::no-input", "no test cases found").help("test cases are .yaml files")]);
     }
-    let mut results = Vec::new();
-    let mut errors = Vec::new();
-    for path in files {
-        match run_case(program, &path) {
-            Ok(r) => results.push(r),
-            Err(mut d) => errors.append(&mut d),
-        }
-    }
-    if errors.is_empty() {
-        Ok(results)
-    } else {
-        Err(errors)
-    }
+    let results = files
+        .iter()
+        .map(|path| {
+            run_case(program, path).unwrap_or_else(|errors| CaseResult {
+                file: path.display().to_string(),
+                name: path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+                checked: Vec::new(),
+                failures: Vec::new(),
+                errors,
+                own_rules: false,
+                conditions: Vec::new(),
+            })
+        })
+        .collect();
+    Ok(results)
+}
+
+/// The diagnostics of every case that could not run, in case order.
+pub fn errors(results: &[CaseResult]) -> Vec<Diagnostic> {
+    results.iter().flat_map(|r| r.errors.iter().cloned()).collect()
 }
 
 fn case_error(file: &Arc<SourceFile>, message: String, span: Span, help: &str) -> Diagnostic {
@@ -308,11 +334,28 @@ fn run_case(shared: &Program, path: &Path) -> Result<CaseResult, Vec<Diagnostic>
             }
         }
     }
+    let conditions = if own.is_some() {
+        Vec::new()
+    } else {
+        (0..program.rules.len())
+            .flat_map(|r| outcome.trace(r).iter())
+            .map(|record| {
+                let seen = match record.result {
+                    crate::value::Value::Bool(b) => Some(b),
+                    _ => None,
+                };
+                (record.atom, seen)
+            })
+            .collect()
+    };
     Ok(CaseResult {
         file: file.name.clone(),
         name,
         checked: checked.iter().map(|(r, e, _)| (*r, *e)).collect(),
         failures,
+        errors: Vec::new(),
+        own_rules: own.is_some(),
+        conditions,
     })
 }
 
@@ -338,14 +381,35 @@ fn wording_map(node: &Node) -> Option<Vec<(String, String, Span)>> {
         .collect()
 }
 
-/// Rules no case shows firing, and rules no case shows not firing.
+/// The protocols under test: those some case (over the shared program)
+/// names a rule of. A coach testing their own folder hears about their own
+/// protocols, not about every shipped one their cases never mention.
+pub fn protocols_under_test(program: &Program, results: &[CaseResult]) -> Vec<bool> {
+    let mut under = vec![false; program.protocols.len()];
+    for r in results.iter().filter(|r| !r.own_rules) {
+        for (rule, _) in &r.checked {
+            if let Some(p) = program.rules.get(*rule).and_then(|rule| under.get_mut(rule.protocol)) {
+                *p = true;
+            }
+        }
+    }
+    under
+}
+
+/// Rules no case shows firing, and rules no case shows not firing, among
+/// the protocols under test.
 pub fn coverage_gaps(program: &Program, results: &[CaseResult]) -> (Vec<String>, Vec<String>) {
+    let shared: Vec<&CaseResult> = results.iter().filter(|r| !r.own_rules).collect();
     let seen = |want: &[Expect], rule: usize| {
-        results.iter().any(|r| r.checked.iter().any(|(i, e)| *i == rule && want.contains(e)))
+        shared.iter().any(|r| r.checked.iter().any(|(i, e)| *i == rule && want.contains(e)))
     };
+    let under = protocols_under_test(program, results);
     let mut never_fires = Vec::new();
     let mut never_quiet = Vec::new();
     for (i, rule) in program.rules.iter().enumerate() {
+        if !under.get(rule.protocol).copied().unwrap_or(false) {
+            continue;
+        }
         if !seen(&[Expect::Fires, Expect::Suppressed], i) {
             never_fires.push(rule.id.clone());
         }
@@ -359,13 +423,18 @@ pub fn coverage_gaps(program: &Program, results: &[CaseResult]) -> (Vec<String>,
 pub fn to_text(results: &[CaseResult]) -> String {
     let mut out = String::new();
     for r in results {
-        let verdict = if r.failures.is_empty() { "ok" } else { "FAILED" };
+        let verdict = match (r.errors.len(), r.failures.is_empty()) {
+            (0, true) => "ok".to_string(),
+            (0, false) => "FAILED".to_string(),
+            (n, _) => format!("FAILED (could not run: {n} problem{}, shown above)", if n == 1 { "" } else { "s" }),
+        };
         let _ = writeln!(out, "case {} ({}) ... {verdict}", name(&r.name, false), line(&r.file));
     }
-    let failed: Vec<&CaseResult> = results.iter().filter(|r| !r.failures.is_empty()).collect();
-    if !failed.is_empty() {
+    let failed: Vec<&CaseResult> = results.iter().filter(|r| !r.passed()).collect();
+    let shown: Vec<&&CaseResult> = failed.iter().filter(|r| !r.failures.is_empty()).collect();
+    if !shown.is_empty() {
         let _ = writeln!(out, "\nfailures:");
-        for r in &failed {
+        for r in shown {
             let _ = writeln!(out, "\n---- {} ----", name(&r.name, false));
             for f in r.failures.iter().take(crate::cap::MAX_PER_FILE) {
                 let _ = writeln!(out, "{}", crate::terminal::text(f.trim_end()));
@@ -384,4 +453,63 @@ pub fn to_text(results: &[CaseResult]) -> String {
         failed.len()
     );
     out
+}
+
+/// The text report: every case's verdict, the rules of the protocols under
+/// test that no case shows firing or not firing (reported, not enforced),
+/// and the coverage when asked for.
+pub fn to_report(program: &Program, results: &[CaseResult], coverage: Option<&coverage::Coverage>) -> String {
+    let mut out = to_text(results);
+    let (never_fires, never_quiet) = coverage_gaps(program, results);
+    if !never_fires.is_empty() {
+        let _ = writeln!(out, "no case shows these rules firing: {}", never_fires.join(", "));
+    }
+    if !never_quiet.is_empty() {
+        let _ = writeln!(out, "no case shows these rules not firing: {}", never_quiet.join(", "));
+    }
+    if let Some(c) = coverage {
+        out.push_str(&coverage::to_text(c));
+    }
+    out
+}
+
+/// The same as JSON: `cases` (each with `passed`, `failures` and the
+/// `errors` that kept it from running), `passed`, `failed`, the rules
+/// `never_fires` / `never_quiet`, and `coverage` when asked for.
+pub fn to_json(program: &Program, results: &[CaseResult], coverage: Option<&coverage::Coverage>) -> String {
+    let (never_fires, never_quiet) = coverage_gaps(program, results);
+    let cases: Vec<serde_json::Value> = results
+        .iter()
+        .map(|r| {
+            let errors: Vec<serde_json::Value> = r
+                .errors
+                .iter()
+                .map(|d| {
+                    let (file, line, column) = d.location().map_or((None, None, None), |(f, l, c)| (Some(f), Some(l), Some(c)));
+                    serde_json::json!({ "code": d.code, "message": d.message, "file": file, "line": line, "column": column })
+                })
+                .collect();
+            serde_json::json!({
+                "name": r.name,
+                "file": r.file,
+                "passed": r.passed(),
+                "failures": r.failures,
+                "errors": errors,
+            })
+        })
+        .collect();
+    let failed = results.iter().filter(|r| !r.passed()).count();
+    let mut value = serde_json::json!({
+        "cases": cases,
+        "passed": results.len() - failed,
+        "failed": failed,
+        "never_fires": never_fires,
+        "never_quiet": never_quiet,
+    });
+    if let (Some(c), Some(obj)) = (coverage, value.as_object_mut()) {
+        obj.insert("coverage".into(), serde_json::to_value(c).unwrap_or_default());
+    }
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
 }

@@ -44,7 +44,8 @@ fn diagnose(path: &Path) -> Vec<Diagnostic> {
         let sources = vec![(SourceFile::shipped(engine::PRELUDE, prelude), true), (SourceFile::new(name, text), false)];
         engine::compile(sources).err().unwrap_or_default()
     } else if file_name.starts_with("test-") {
-        protocol_test::run(&prelude_only(), &[path.to_path_buf()]).err().unwrap_or_default()
+        protocol_test::run(&prelude_only(), &[path.to_path_buf()])
+            .map_or_else(|errors| errors, |results| protocol_test::errors(&results))
     } else {
         let program = prelude_only();
         match state::read_source(path) {

@@ -17,10 +17,16 @@ fn run(dir: &str) -> Vec<protocol_test::CaseResult> {
         .unwrap_or_else(|e| panic!("cases could not run:\n{}", e.iter().map(|d| d.render_plain()).collect::<String>()))
 }
 
+/// A case that could not run fails here with its diagnostics.
+fn could_not_run(results: &[protocol_test::CaseResult]) -> String {
+    protocol_test::errors(results).iter().map(|d| d.render_plain()).collect()
+}
+
 #[test]
 fn every_engine_case_holds() {
     let results = run("tests/cases");
     assert!(results.len() >= 9, "expected the engine cases, found {}", results.len());
+    assert!(results.iter().all(|r| r.errors.is_empty()), "{}", could_not_run(&results));
     let failed: Vec<_> = results.iter().filter(|r| !r.failures.is_empty()).collect();
     assert!(failed.is_empty(), "{}", protocol_test::to_text(&results));
 }

@@ -20,17 +20,29 @@ fn results(program: &recoup::program::Program) -> Vec<protocol_test::CaseResult>
         .unwrap_or_else(|e| panic!("cases could not run:\n{}", e.iter().map(|d| d.render_plain()).collect::<String>()))
 }
 
+/// A case that could not run fails here with its diagnostics.
+fn could_not_run(results: &[protocol_test::CaseResult]) -> String {
+    protocol_test::errors(results).iter().map(|d| d.render_plain()).collect()
+}
+
 #[test]
 fn every_protocol_case_holds() {
     let program = shipped();
     let results = results(&program);
+    assert!(results.iter().all(|r| r.errors.is_empty()), "{}", could_not_run(&results));
     assert!(results.iter().all(|r| r.failures.is_empty()), "{}", protocol_test::to_text(&results));
 }
 
 #[test]
 fn every_rule_is_shown_firing_and_not_firing() {
     let program = shipped();
-    let (never_fires, never_quiet) = protocol_test::coverage_gaps(&program, &results(&program));
+    let results = results(&program);
+    // The report covers the protocols under test: every shipped one must be.
+    let under = protocol_test::protocols_under_test(&program, &results);
+    let untested: Vec<&str> =
+        program.protocols.iter().zip(&under).filter(|(_, u)| !**u).map(|(p, _)| p.id.as_str()).collect();
+    assert!(untested.is_empty(), "protocols no case names a rule of: {untested:?}");
+    let (never_fires, never_quiet) = protocol_test::coverage_gaps(&program, &results);
     assert!(never_fires.is_empty(), "rules no case shows firing: {never_fires:?}");
     assert!(never_quiet.is_empty(), "rules no case shows not firing: {never_quiet:?}");
 }
