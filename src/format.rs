@@ -36,6 +36,17 @@ pub fn format(file: &Arc<SourceFile>) -> Result<String, Vec<Diagnostic>> {
 }
 
 fn format_here(file: &Arc<SourceFile>) -> Result<String, Vec<Diagnostic>> {
+    // The output ends its lines with `\n`. A file whose lines end in `\r\n`
+    // or a lone `\r` (the grammar accepts all three) is read with `\n`
+    // line ends first, so that every "same line" test below sees the lines
+    // the coach sees; its diagnostics then point into those same lines.
+    let normalized;
+    let file = if file.text.contains('\r') {
+        normalized = SourceFile::new(file.name.clone(), file.text.replace("\r\n", "\n").replace('\r', "\n"));
+        &normalized
+    } else {
+        file
+    };
     let ast = parser::parse_file(file)?;
     let mut f = Formatter {
         text: &file.text,
@@ -101,6 +112,8 @@ struct Formatter<'a> {
 }
 
 impl Formatter<'_> {
+    /// The line of an offset (the text's line ends are `\n` only, see
+    /// `format_here`).
     fn line_of(&self, offset: usize) -> usize {
         self.text.get(..offset.min(self.text.len())).map_or(0, |t| t.matches('\n').count())
     }
@@ -140,6 +153,73 @@ impl Formatter<'_> {
             self.cursor = c.span.end;
             self.next += 1;
         }
+    }
+
+    /// Whether a comment not yet written starts inside `from..to`.
+    fn comment_within(&self, from: usize, to: usize) -> bool {
+        self.comments.iter().skip(self.next).take_while(|c| c.span.start < to).any(|c| c.span.start >= from)
+    }
+
+    /// A node's source text as the coach wrote it, comments and line
+    /// breaks included: for a construct with comments inside that the
+    /// layout has no place for, keeping it is better than moving them.
+    fn verbatim(&mut self, span: Span) -> String {
+        let end = self.code_end(span.end).max(span.start);
+        while self.comments.get(self.next).is_some_and(|c| c.span.start < end) {
+            self.next += 1;
+        }
+        self.cursor = end;
+        self.text.get(span.start..end).unwrap_or("").to_string()
+    }
+
+    /// A condition (of `when`, `unless` or a define) after `head`. With no
+    /// comment inside it, the layout of [`condition`]. With comments
+    /// between the operands of a top-level `and`/`or` chain, that chain is
+    /// broken one operand a line and each comment stays where it was: at
+    /// the end of its operand's line, or on a line of its own between two
+    /// operands. A comment deeper inside keeps the condition as written.
+    fn condition(&mut self, e: &Expr, head: &str, indent: &str) -> String {
+        let end = self.code_end(e.span.end);
+        if !self.comment_within(e.span.start, end) {
+            return condition(e, head, indent);
+        }
+        let ExprKind::Binary { op: op @ (BinOp::And | BinOp::Or), .. } = &e.kind else {
+            return self.verbatim(e.span);
+        };
+        let mut operands = Vec::new();
+        chain(e, *op, &mut operands);
+        let inside = |o: &Expr| self.comment_within(o.span.start, self.code_end(o.span.end));
+        if operands.iter().any(|o| inside(o)) {
+            return self.verbatim(e.span);
+        }
+        let min = AND + 1;
+        let mut out = String::new();
+        for (i, operand) in operands.iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+                out.push_str(indent);
+                out.push_str(op.symbol());
+                out.push(' ');
+            }
+            out.push_str(&expr(operand, min));
+            let operand_end = self.code_end(operand.span.end);
+            let next_start = operands.get(i + 1).map_or(end, |n| n.span.start);
+            let line = self.line_of(operand_end);
+            let mut first = true;
+            while let Some(c) = self.comments.get(self.next).filter(|c| c.span.start < next_start) {
+                if first && self.line_of(c.span.start) == line {
+                    out.push_str("  ");
+                } else {
+                    out.push('\n');
+                    out.push_str(indent);
+                }
+                out.push_str(&c.text);
+                first = false;
+                self.next += 1;
+            }
+        }
+        self.cursor = end;
+        out
     }
 
     /// Start writing the node at `start`: its leading comments, then the gap.
@@ -196,7 +276,13 @@ impl Formatter<'_> {
             match item {
                 Item::Facts(decls, _) => self.facts(decls, span),
                 Item::Enum(e) => {
-                    self.out.push_str(&format!("enum {} {{ {} }}", e.name.text, enum_values(&e.values, &e.labels)));
+                    if self.comment_within(span.start, self.code_end(span.end)) {
+                        // Comments between the values: the enum as written.
+                        let text = self.verbatim(span);
+                        self.out.push_str(&text);
+                    } else {
+                        self.out.push_str(&format!("enum {} {{ {} }}", e.name.text, enum_values(&e.values, &e.labels)));
+                    }
                     self.end_line(span.end);
                 }
                 Item::Define(d) => self.define(d),
@@ -228,6 +314,14 @@ impl Formatter<'_> {
             for (d, head) in group.iter().zip(&heads) {
                 self.begin(d.span.start, "  ");
                 self.out.push_str("  ");
+                if self.comment_within(d.span.start, self.code_end(d.span.end)) {
+                    // A comment inside the declaration (before its doc, say):
+                    // the declaration as written.
+                    let text = self.verbatim(d.span);
+                    self.out.push_str(&text);
+                    self.end_line(d.span.end);
+                    continue;
+                }
                 self.out.push_str(head);
                 if let Some(doc) = &d.doc {
                     let pad = widest.saturating_sub(head.chars().count()) + 2;
@@ -250,7 +344,7 @@ impl Formatter<'_> {
 
     fn define(&mut self, d: &Define) {
         let head = format!("define {} = ", d.name.text);
-        let body = condition(&d.expr, &head, "  ");
+        let body = self.condition(&d.expr, &head, "  ");
         self.out.push_str(&head);
         self.out.push_str(&body);
         if let Some(doc) = &d.doc {
@@ -290,7 +384,12 @@ impl Formatter<'_> {
             let keyword = clause.keyword();
             let head = format!("    {keyword} ");
             let body = match clause {
-                Clause::When(e) | Clause::Unless(e) => condition(e, &head, "      "),
+                Clause::When(e) | Clause::Unless(e) => self.condition(e, &head, "      "),
+                // A comment inside a hole (`{x # ...` across lines): the text
+                // as written.
+                Clause::Advise(t) | Clause::Because(t) if self.comment_within(t.span.start, t.span.end) => {
+                    self.verbatim(t.span)
+                }
                 Clause::Advise(t) | Clause::Because(t) => template(t),
                 Clause::Priority(n) | Clause::Timing(n) | Clause::Category(n) => n.text.clone(),
                 Clause::For(names) | Clause::Against(names) | Clause::Suppresses(names) => {

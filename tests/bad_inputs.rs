@@ -183,7 +183,8 @@ fn nesting_in_a_test_cases_rules_block_is_refused() {
     let case = format!("name: deep\nrules: |\n{rules}state:\n  now: 2026-11-28T08:15:00+01:00\nfires: [p.r]\n");
     let dir = temp_with(&[("deep.yaml", &case)]);
     let run = recoup_in(dir.path(), &["test", "deep.yaml"]);
-    refused(&run, 2, "parse::too-large");
+    // A case that cannot run fails on its own (exit 1), like a failed case.
+    refused(&run, 1, "parse::too-large");
 }
 
 // ---- the diagnostic renderer ------------------------------------------
