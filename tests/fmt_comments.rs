@@ -98,9 +98,7 @@ fn end_of_line_comments_in_an_enum_and_a_fact_block_stay() {
 
 #[test]
 fn a_hash_inside_an_interpolation_across_lines_is_kept_and_no_phantom_appears() {
-    let text = format!(
-        "protocol p \"P\" {{\n  rule r {{\n    when a\n    advise \"{{x # a \\\" quote\n}} now\"\n    because \"# phantom\"\n    priority low\n    timing now\n  }}\n}}\n"
-    );
+    let text = "protocol p \"P\" {\n  rule r {\n    when a\n    advise \"{x # a \\\" quote\n} now\"\n    because \"# phantom\"\n    priority low\n    timing now\n  }\n}\n".to_string();
     check("t.rules", &text);
     let out = format::format(&SourceFile::new("t.rules", text.as_str())).unwrap();
     assert_eq!(comments(&out), [("# a \\\" quote".to_string(), true)]);
