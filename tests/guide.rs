@@ -156,3 +156,27 @@ fn post_marathon_advice_names_the_session_and_the_dates() {
     assert!(!acute.contains("24 h"), "{acute}");
     assert!(advice_of(&recs, "heat.marathon_acute_no_heat").contains("until Tue 1 Dec"));
 }
+
+/// The reasons of one rule, which must have been recommended.
+fn reasons_of(recs: &[Recommendation], rule: &str) -> Vec<String> {
+    recs.iter().find(|r| r.rule == rule).map(|r| r.reasons.clone()).unwrap_or_else(|| panic!("{rule} not recommended"))
+}
+
+#[test]
+fn reasons_say_the_gap_in_days_and_the_tight_areas_once() {
+    let state = "now: 2026-11-28T08:15:00+01:00\n\
+         last_session: { kind: long_run, ended_at: 2026-11-28T07:40:00+01:00, duration: 110, effort: hard }\n\
+         next_session: { kind: intervals, at: 2026-11-29T18:00:00+01:00 }\n\
+         symptoms: { tight_areas: [calves, hip_flexors] }\n";
+    let recs = advise(state);
+    let gap = reasons_of(&recs, "principle.no_back_to_back_hard");
+    assert!(
+        gap.contains(&"the next hard session is on the next day; it should wait at least 2 calendar days".to_string()),
+        "{gap:?}"
+    );
+    let same_day = state.replace("2026-11-29T18:00", "2026-11-28T18:00");
+    let gap = reasons_of(&advise(&same_day), "principle.no_back_to_back_hard");
+    assert!(gap.iter().any(|r| r.starts_with("the next hard session is on the same day as this one")), "{gap:?}");
+    let rolling = reasons_of(&recs, "foam_rolling.roll_tight_areas");
+    assert_eq!(rolling, ["areas that feel tight: calves and hip flexors", "the IT band is not among them"]);
+}
