@@ -193,6 +193,8 @@ pub struct Context<'a> {
     pub inputs: &'a [Input],
     pub universe: Universe<'a>,
     pub rules: Vec<RuleInfo<'a>>,
+    /// Evaluations of example states, by their facts (see [`Context::evaluate`]).
+    outcomes: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<crate::eval::Outcome>>>,
 }
 
 pub struct RuleInfo<'a> {
@@ -209,21 +211,24 @@ pub struct RuleInfo<'a> {
 impl<'a> Context<'a> {
     pub fn new(program: &'a Program, inputs: &'a [Input]) -> Context<'a> {
         let universe = Universe::new(program);
+        // Each rule's syntax, by file and id: one pass over the files, so
+        // that finding them stays linear in the number of rules.
+        let mut asts: std::collections::HashMap<(*const SourceFile, String), &'a ast::Rule> =
+            std::collections::HashMap::new();
+        for input in inputs {
+            for item in &input.ast.items {
+                let ast::Item::Protocol(p) = item else { continue };
+                for rule in &p.rules {
+                    let key = (Arc::as_ptr(&input.file), format!("{}.{}", p.id.text, rule.id.text));
+                    asts.entry(key).or_insert(rule);
+                }
+            }
+        }
         let rules = program
             .rules
             .iter()
             .map(|r| {
-                let ast = inputs
-                    .iter()
-                    .filter(|i| Arc::ptr_eq(&i.file, &r.file))
-                    .flat_map(|i| &i.ast.items)
-                    .filter_map(|item| match item {
-                        ast::Item::Protocol(p) => Some(p),
-                        _ => None,
-                    })
-                    .flat_map(|p| p.rules.iter().map(move |rule| (p, rule)))
-                    .find(|(p, rule)| format!("{}.{}", p.id.text, rule.id.text) == r.id)
-                    .map(|(_, rule)| rule);
+                let ast = asts.get(&(Arc::as_ptr(&r.file), r.id.clone())).copied();
                 RuleInfo {
                     ast,
                     file: Arc::clone(&r.file),
@@ -233,7 +238,21 @@ impl<'a> Context<'a> {
                 }
             })
             .collect();
-        Context { program, inputs, universe, rules }
+        Context { program, inputs, universe, rules, outcomes: Default::default() }
+    }
+
+    /// The evaluation of an example state. Lints confirm many findings on
+    /// the same state (every protocol's bands meet at the same values), and
+    /// each evaluation runs every rule: remembering them keeps the number of
+    /// evaluations, not only of findings, from growing with the rule count.
+    pub fn evaluate(&self, example: &Example) -> std::rc::Rc<crate::eval::Outcome> {
+        let key = format!("{:?}", example.facts);
+        if let Some(outcome) = self.outcomes.borrow().get(&key) {
+            return std::rc::Rc::clone(outcome);
+        }
+        let outcome = std::rc::Rc::new(example.evaluate(self.program));
+        self.outcomes.borrow_mut().insert(key, std::rc::Rc::clone(&outcome));
+        outcome
     }
 
     /// The span of a rule's id, where its findings point.

@@ -38,7 +38,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             format!("rule `{}` fires whenever {} is given: its `when` is never false", rule.id, optional.join(", "))
         };
         let example = t.first().and_then(|cube| cx.example(cube)).filter(|(e, _)| {
-            let outcome = e.evaluate(cx.program);
+            let outcome = cx.evaluate(e);
             matches!(outcome.rules.get(index).map(|r| &r.status), Some(Status::Fired | Status::Suppressed { .. }))
         });
         let mut help = "narrow the condition to the states the advice is for".to_string();

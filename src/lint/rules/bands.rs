@@ -32,6 +32,9 @@ impl Family {
 
 pub fn families(cx: &Context<'_>) -> Vec<Family> {
     let mut out: Vec<(usize, Family)> = Vec::new();
+    // The families of each (protocol, slot), as indexes into `out`: a rule
+    // is compared only with the families it could join.
+    let mut by_slot: std::collections::HashMap<(usize, Slot), Vec<usize>> = std::collections::HashMap::new();
     for (index, rule) in cx.program.rules.iter().enumerate() {
         let Some(info) = cx.rules.get(index).filter(|r| r.own) else { continue };
         let [cube] = info.when.0.as_slice() else { continue };
@@ -44,9 +47,17 @@ pub fn families(cx: &Context<'_>) -> Vec<Family> {
             let mut context = cube.clone();
             context.cells.remove(slot);
             let band = Band { rule: index, interval: *interval };
-            match out.iter_mut().find(|(p, f)| *p == rule.protocol && f.slot == *slot && f.context == context) {
-                Some((_, family)) => family.bands.push(band),
-                None => out.push((rule.protocol, Family { slot: *slot, context, bands: vec![band] })),
+            let candidates = by_slot.entry((rule.protocol, *slot)).or_default();
+            match candidates.iter().copied().find(|&i| out.get(i).is_some_and(|(_, f)| f.context == context)) {
+                Some(i) => {
+                    if let Some((_, family)) = out.get_mut(i) {
+                        family.bands.push(band);
+                    }
+                }
+                None => {
+                    candidates.push(out.len());
+                    out.push((rule.protocol, Family { slot: *slot, context, bands: vec![band] }));
+                }
             }
         }
     }

@@ -24,8 +24,21 @@ const TRIES: usize = 256;
 
 fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let rules = &cx.program.rules;
+    // Only pairs that share a tag, one `for` and one `against`, can
+    // conflict: index the `against` side by tag instead of trying all pairs.
+    let mut against: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
+    for (b, rb) in rules.iter().enumerate() {
+        for tag in &rb.against_tags {
+            against.entry(tag.as_str()).or_default().push(b);
+        }
+    }
     for (a, ra) in rules.iter().enumerate() {
-        for (b, rb) in rules.iter().enumerate() {
+        let mut candidates: Vec<usize> =
+            ra.for_tags.iter().flat_map(|t| against.get(t.as_str()).into_iter().flatten().copied()).collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        for b in candidates {
+            let Some(rb) = rules.get(b) else { continue };
             let Some(tag) = ra.for_tags.iter().find(|t| rb.against_tags.contains(t)) else { continue };
             let own = |r: usize| cx.rules.get(r).is_some_and(|i| i.own);
             if a == b || !(own(a) || own(b)) || ra.suppresses.contains(&b) || rb.suppresses.contains(&a) {
@@ -35,7 +48,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             let cubes = ia.when.0.iter().flat_map(|x| ib.when.0.iter().map(move |y| (x, y))).take(TRIES);
             let found = cubes.filter_map(|(x, y)| cx.universe.meet(x, y)).find_map(|cube| {
                 let (example, text) = cx.example(&cube)?;
-                let outcome = example.evaluate(cx.program);
+                let outcome = cx.evaluate(&example);
                 let lost = |r: usize| {
                     matches!(outcome.rules.get(r).map(|o| &o.status),
                         Some(Status::Suppressed { reason: SuppressReason::Conflict { tag: t }, .. }) if t == tag)

@@ -25,7 +25,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for family in bands::families(cx) {
         for (gap, below, above) in bands::gaps(&family) {
             let Some((example, text)) = cx.example(&family.cube(gap)) else { continue };
-            let outcome = example.evaluate(cx.program);
+            let outcome = cx.evaluate(&example);
             let silent = family.bands.iter().all(|b| {
                 !matches!(outcome.rules.get(b.rule).map(|r| &r.status), Some(Status::Fired | Status::Suppressed { .. }))
             });

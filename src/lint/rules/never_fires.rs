@@ -86,7 +86,7 @@ fn push_with_example(
 ) {
     let example = cx.example(cube).or_else(|| cx.example(&Cube::default()));
     let example = example.filter(|(e, _)| {
-        let outcome = e.evaluate(cx.program);
+        let outcome = cx.evaluate(e);
         !matches!(outcome.rules.get(rule).map(|r| &r.status), Some(Status::Fired | Status::Suppressed { .. }))
     });
     let (d, text) = match example {

@@ -28,7 +28,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 continue;
             }
             let Some((example, text)) = cx.example(&family.cube(shared)) else { continue };
-            let outcome = example.evaluate(cx.program);
+            let outcome = cx.evaluate(&example);
             let fired = |r: usize| {
                 matches!(outcome.rules.get(r).map(|o| &o.status), Some(Status::Fired | Status::Suppressed { .. }))
             };

@@ -54,7 +54,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 continue;
             }
             let Some((example, text)) = t_r.first().and_then(|c| cx.example(c)) else { continue };
-            let outcome = example.evaluate(cx.program);
+            let outcome = cx.evaluate(&example);
             let confirmed = matches!(outcome.rules.get(r).map(|o| &o.status),
                 Some(Status::Suppressed { by, reason: SuppressReason::Declared }) if *by == s);
             if !confirmed {
