@@ -66,6 +66,11 @@ pub struct NowSource {
     pub fallback: Option<DateTime<FixedOffset>>,
 }
 
+/// Most readings one series may hold: over ten years of mornings. Every
+/// evaluation reads a whole series, and `explain` and `timeline` evaluate a
+/// state hundreds of times.
+pub const MAX_READINGS: usize = 4_000;
+
 /// Read a file as UTF-8 text, or say clearly why not.
 pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
     let name = path.display().to_string();
@@ -263,6 +268,7 @@ impl Loader<'_> {
 
     fn map(&mut self, node: &Node, prefix: &str) {
         let Yaml::Map(entries) = &node.value else { return };
+        let mut siblings: Option<Vec<String>> = None;
         for entry in entries {
             let path = if prefix.is_empty() { entry.key.clone() } else { format!("{prefix}.{}", entry.key) };
             if let Some(index) = self.program.fact_index(&path) {
@@ -306,25 +312,17 @@ impl Loader<'_> {
                 );
                 continue;
             }
-            let siblings: Vec<String> = self
-                .program
-                .facts
-                .iter()
-                .filter_map(|f| {
-                    let rest = if prefix.is_empty() {
-                        Some(f.path.as_str())
-                    } else {
-                        f.path.strip_prefix(&format!("{prefix}."))
-                    };
-                    rest.map(|r| r.split('.').next().unwrap_or(r).to_string())
-                })
-                .collect();
-            let help = suggest(&entry.key, siblings.iter().map(String::as_str)).or_else(|| {
-                let mut names = siblings.clone();
-                names.sort();
-                names.dedup();
-                Some(format!("known fields here: {}", names.join(", ")))
-            });
+            // The known names at this level, worked out once per map: a state
+            // with 100,000 unknown keys must not redo it for each.
+            let siblings = siblings.get_or_insert_with(|| self.siblings(prefix));
+            // Did-you-mean compares with every sibling; past the number of
+            // diagnostics shown for a file, the list of names does.
+            let help = if self.errors.len() < crate::cap::MAX_PER_FILE {
+                suggest(&entry.key, siblings.iter().map(String::as_str))
+            } else {
+                None
+            }
+            .or_else(|| Some(format!("known fields here: {}", siblings.join(", "))));
             let place = if prefix.is_empty() { String::new() } else { format!(" in `{prefix}`") };
             self.error(
                 "state::unknown-field",
@@ -334,6 +332,23 @@ impl Loader<'_> {
                 help,
             );
         }
+    }
+
+    /// The names a map at `prefix` may hold, sorted, without repeats.
+    fn siblings(&self, prefix: &str) -> Vec<String> {
+        let under = format!("{prefix}.");
+        let mut names: Vec<String> = self
+            .program
+            .facts
+            .iter()
+            .filter_map(|f| {
+                let rest = if prefix.is_empty() { Some(f.path.as_str()) } else { f.path.strip_prefix(&under) };
+                rest.map(|r| r.split('.').next().unwrap_or(r).to_string())
+            })
+            .collect();
+        names.sort();
+        names.dedup();
+        names
     }
 
     /// `soreness` written at the top level: "`soreness` belongs under
@@ -662,6 +677,18 @@ impl Loader<'_> {
             let ty = Ty::Series(dim);
             return self.type_error(path, &ty, node);
         };
+        if let Some(extra) = items.get(MAX_READINGS) {
+            self.error(
+                "state::too-many-readings",
+                format!("`{path}` holds {} readings; recoup accepts at most {MAX_READINGS}", items.len()),
+                extra.span.clone().into(),
+                "the first reading over the limit",
+                Some(format!(
+                    "keep the most recent readings: the rules look back weeks, and {MAX_READINGS} mornings are over ten years"
+                )),
+            );
+            return None;
+        }
         let mut readings: Vec<(Reading, Span)> = Vec::new();
         let mut ok = true;
         for item in items {

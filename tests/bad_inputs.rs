@@ -361,3 +361,82 @@ fn control_characters_from_a_test_case_never_reach_the_terminal() {
     let shown = run.stdout.split("no case shows").next().unwrap_or("");
     snap("injection-test-case", shown);
 }
+
+// ---- quadratic work -----------------------------------------------------
+//
+// Each of these took seconds to minutes when some stage did work per item
+// proportional to the input (a scan from the start of the file for each
+// diagnostic, a pairwise duplicate check, a line count per comment). The
+// time limit of every run bounds them now; the sizes are far past where the
+// quadratic versions ran out of it.
+
+/// A state's `hrv.readings` with `n` readings from `first`, a day apart.
+fn readings_state(n: usize, first: chrono::NaiveDate) -> String {
+    let rows: String =
+        (0..n).map(|i| format!("    - {{ date: {}, rmssd: 60 }}\n", first + chrono::Days::new(i as u64))).collect();
+    format!("now: 2026-11-28T08:15:00+01:00\nlast_session:\n  kind: easy\n  ended_at: 2026-11-28T07:00:00+01:00\nhrv:\n  readings:\n{rows}")
+}
+
+#[test]
+fn fifty_thousand_unknown_keys_are_reported_in_linear_time() {
+    let text: String = std::iter::once("now: 2026-11-28T08:15:00+01:00\n".to_string())
+        .chain((0..50_000).map(|i| format!("key{i}: 1\n")))
+        .collect();
+    let dir = temp_with(&[("keys.yaml", &text)]);
+    let run = recoup_in(dir.path(), &["evaluate", "keys.yaml"]);
+    refused(&run, 2, "state::unknown-field");
+    assert!(run.stderr.contains("and 49952 more errors in `keys.yaml`"), "{}", from_too_many(&run.stderr));
+    assert!(printed(&run) < 64 * 1024);
+}
+
+#[test]
+fn readings_dated_in_the_future_collapse_into_one() {
+    let first = chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+    let dir = temp_with(&[("future.yaml", &readings_state(3_000, first))]);
+    let run = recoup_in(dir.path(), &["evaluate", "future.yaml"]);
+    refused(&run, 2, "state::future");
+    assert_eq!(run.stderr.matches("state::future").count(), 1);
+    assert!(run.stderr.contains("(2999 more times in this file)"), "{}", run.stderr);
+}
+
+#[test]
+fn a_series_holds_at_most_four_thousand_readings() {
+    let first = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
+    let dir = temp_with(&[("ok.yaml", &readings_state(4_000, first)), ("long.yaml", &readings_state(10_000, first))]);
+    let run = recoup_in(dir.path(), &["evaluate", "long.yaml"]);
+    refused(&run, 2, "state::too-many-readings");
+    snap("limit-readings", &run.stderr);
+    // At the limit, even `explain` (hundreds of evaluations) finishes.
+    for command in ["evaluate", "explain"] {
+        let run = recoup_in(dir.path(), &[command, "ok.yaml"]);
+        assert_eq!(run.status, Some(0), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn an_enum_lists_at_most_a_thousand_values() {
+    let values = |n: usize| (0..n).map(|i| format!("v{i}")).collect::<Vec<_>>().join(", ");
+    let dir = temp_with(&[
+        ("big.rules", &format!("enum big {{ {} }}\n", values(50_000))),
+        ("ok.rules", &format!("facts {{\n  x: enum({})?\n}}\n", values(1_000))),
+    ]);
+    let run = recoup_in(dir.path(), &["lint", "big.rules"]);
+    refused(&run, 1, "check::too-many-values");
+    snap("limit-enum-values", &run.stdout);
+    let run = recoup_in(dir.path(), &["lint", "ok.rules"]);
+    assert_eq!(run.status, Some(0), "{}", run.stdout);
+}
+
+#[test]
+fn fmt_of_five_thousand_protocols_is_linear() {
+    let text: String = (0..5_000)
+        .map(|i| format!("protocol p{i} \"P\" {{\n  rule r {{\n    when true\n    advise \"x\"\n    priority high\n    timing now\n  }}\n}}\n"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let dir = temp_with(&[("many.rules", &text)]);
+    let start = Instant::now();
+    let run = recoup_in(dir.path(), &["fmt", "--check", "many.rules"]);
+    assert_eq!(run.status, Some(0), "{}{}", run.stdout, run.stderr);
+    // Quadratic, this took 10 s in a release build.
+    assert!(start.elapsed() < Duration::from_secs(20), "{:?}", start.elapsed());
+}
