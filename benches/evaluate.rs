@@ -12,8 +12,10 @@
 //! - `load_state/yaml`, `load_state/json`: reading and validating the
 //!   example state from YAML text, and the same state as JSON text (the
 //!   JSON fast path).
-//! - `compile/shipped`: parsing and checking every shipped rule file (once
-//!   per run of the command, not per athlete).
+//! - `compile/shipped`: the shipped protocols as every run of the command
+//!   gets them: the program `build.rs` compiled, read back.
+//! - `compile/shipped_from_source`: parsing and checking the same files, as
+//!   happens when a coach's files join them (`recoup lint`, `--protocols`).
 //! - `batch/30_rules/jobs_N`, `batch/shipped/jobs_N`: `recoup evaluate
 //!   --batch` end to end on 2,048 JSON lines (parse, validate, evaluate,
 //!   render the JSON line), into a sink, with 1 and 2 threads.
@@ -140,6 +142,16 @@ fn bench(c: &mut Criterion) {
         b.iter(|| state::load(black_box(&shipped), black_box(&json_file), state::NowSource::default()).is_ok())
     });
     c.bench_function("compile/shipped", |b| b.iter(|| engine::load(black_box(&Selection::default())).is_ok()));
+    // The same files given as a coach's (not marked shipped), so they are
+    // parsed and checked rather than read from the build-time program.
+    let from_source: Vec<_> = engine::sources(&Selection::default())
+        .unwrap_or_else(|_| panic!("shipped sources"))
+        .into_iter()
+        .map(|(file, _)| (file, false))
+        .collect();
+    c.bench_function("compile/shipped_from_source", |b| {
+        b.iter(|| engine::compile(black_box(from_source.clone())).is_ok())
+    });
 
     let lines: String = std::iter::repeat_n(format!("{json_text}\n"), batch::CHUNK).collect();
     let mut group = c.benchmark_group("batch");

@@ -9,7 +9,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Timelike};
 use crate::units::Dim;
 use crate::value::{Reading, Ty, Value};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Builtin {
     Since,
     Until,

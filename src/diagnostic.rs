@@ -95,7 +95,7 @@ impl SourceCode for SourceFile {
 /// A byte range in a source. Two spans always compare equal, so that AST
 /// nodes compare by meaning: a formatter's output must give back the same
 /// tree, wherever its nodes now sit.
-#[derive(Clone, Copy, Debug, Default, Eq)]
+#[derive(Clone, Copy, Debug, Default, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Span {
     pub start: usize,
     pub end: usize,

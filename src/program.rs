@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::builtins::Builtin;
 use crate::diagnostic::{SourceFile, Span};
@@ -14,7 +14,7 @@ use crate::value::{EnumType, Ty, Value};
 /// A slot holds one fact or define value during an evaluation.
 pub type Slot = u32;
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Program {
     pub enums: Vec<EnumType>,
     /// Facts first (slot = index), read from the state.
@@ -49,7 +49,7 @@ impl Program {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Fact {
     /// Dotted path in the state file: `last_session.kind`.
     pub path: String,
@@ -69,7 +69,7 @@ pub struct Fact {
     pub doc: Option<String>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct DefineDef {
     pub name: String,
     pub ty: Ty,
@@ -77,14 +77,14 @@ pub struct DefineDef {
     pub doc: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ProtocolInfo {
     pub id: String,
     pub title: String,
     pub source: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Timing {
     Now,
@@ -116,7 +116,7 @@ impl Timing {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Priority {
     High,
@@ -132,7 +132,7 @@ impl Priority {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct RuleDef {
     /// `protocol.rule`
     pub id: String,
@@ -158,18 +158,20 @@ pub struct RuleDef {
     pub suppressed_by: Vec<usize>,
     /// This rule's conditions: a range of `Program::atoms`.
     pub atoms: std::ops::Range<usize>,
+    /// Serialized apart (see [`to_bytes`]): a file is shared by many rules.
+    #[serde(skip, default = "no_file")]
     pub file: Arc<SourceFile>,
     pub span: Span,
     /// Where the rule came from: the shipped protocols or a coach's folder.
     pub builtin: bool,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Template {
     pub parts: Vec<TemplatePart>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub enum TemplatePart {
     Text(String),
     Hole { expr: Node, ty: Ty, bare_number: bool },
@@ -177,7 +179,7 @@ pub enum TemplatePart {
 
 /// One condition as a coach wrote it, numbered so that evaluation can record
 /// whether it held and on what value.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Atom {
     pub rule: usize,
     /// The condition's text, white space folded.
@@ -203,7 +205,7 @@ pub struct Atom {
     pub span: Span,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Subject {
     pub text: String,
     pub node: Node,
@@ -211,7 +213,7 @@ pub struct Subject {
 }
 
 /// The evaluation form of an expression.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Node {
     Const(Value),
     Slot(Slot),
@@ -237,7 +239,7 @@ pub enum Node {
     Atom(u32, Box<Node>),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CmpOp {
     Lt,
     Le,
@@ -261,7 +263,7 @@ impl CmpOp {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ArithOp {
     Add,
     Sub,
@@ -275,4 +277,31 @@ pub enum ArithOp {
     /// date + duration, date - duration: the duration in whole days (rounded).
     DateAdd,
     DateSub,
+}
+
+/// The placeholder a deserialized rule holds until [`from_bytes`] gives it
+/// its file.
+fn no_file() -> Arc<SourceFile> {
+    SourceFile::new("", "")
+}
+
+/// A program as bytes (postcard), for a program compiled at build time
+/// (`build.rs`). Each rule's file is written as its name, once per rule.
+pub fn to_bytes(program: &Program) -> Result<Vec<u8>, postcard::Error> {
+    let files: Vec<&str> = program.rules.iter().map(|r| r.file.name.as_str()).collect();
+    postcard::to_allocvec(&(program, files))
+}
+
+/// The program [`to_bytes`] wrote, each rule given back its file from
+/// `files` by name. `None` if the bytes are not such a program or name a
+/// file that is not among `files`.
+pub fn from_bytes(bytes: &[u8], files: &[Arc<SourceFile>]) -> Option<Program> {
+    let (mut program, names): (Program, Vec<String>) = postcard::from_bytes(bytes).ok()?;
+    if names.len() != program.rules.len() {
+        return None;
+    }
+    for (rule, name) in program.rules.iter_mut().zip(names) {
+        rule.file = Arc::clone(files.iter().find(|f| f.name == name)?);
+    }
+    Some(program)
 }

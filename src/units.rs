@@ -8,7 +8,7 @@ use std::fmt;
 
 /// Exponents of the base dimensions. HRV is its own base so that rMSSD
 /// milliseconds can never be confused with a duration.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Dim {
     pub time: i8,
     pub length: i8,
@@ -174,7 +174,7 @@ fn static_symbol(dim: Dim) -> Option<&'static str> {
 }
 
 /// `canonical = value * scale + offset`
-#[derive(Clone, Copy, PartialEq, Debug)]
+#[derive(Clone, Copy, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Unit {
     pub dim: Dim,
     pub scale: f64,

@@ -11,7 +11,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use crate::units::{self, Dim, UnitSystem};
 
 /// The static type of a fact, define or expression.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Ty {
     /// A number with a dimension (`Dim::NONE` for a plain number).
     Num(Dim),
@@ -45,7 +45,7 @@ impl Ty {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EnumType {
     pub name: String,
     pub values: Vec<String>,
@@ -66,13 +66,13 @@ impl EnumType {
 }
 
 /// One dated reading of a series.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Reading {
     pub date: NaiveDate,
     pub value: f64,
 }
 
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub enum Value {
     /// Not known: an optional fact left out, or computed from one. Logic over
     /// it is three-valued.

@@ -27,7 +27,6 @@ use crate::ast;
 use crate::check::{self, Input};
 use crate::diagnostic::{Diagnostic, Severity, SourceFile, Span};
 use crate::engine::{self, Selection};
-use crate::parser;
 use crate::program::Program;
 
 pub use config::Config;
@@ -107,14 +106,8 @@ pub fn lint_texts(texts: &[(String, String)], config: &Config) -> Vec<Diagnostic
 pub fn lint_sources(sources: Vec<(Arc<SourceFile>, bool)>, config: &Config) -> Vec<Finding> {
     let config = config.clone();
     let work = move || {
-        let mut inputs = Vec::new();
-        let mut findings: Vec<Finding> = Vec::new();
-        for (file, builtin) in sources {
-            match parser::parse_file(&file) {
-                Ok(ast) => inputs.push(Input { file, ast, builtin }),
-                Err(errors) => findings.extend(errors.into_iter().map(Finding::from)),
-            }
-        }
+        let (inputs, errors) = engine::parse_all(sources);
+        let findings: Vec<Finding> = errors.into_iter().map(Finding::from).collect();
         lint_parsed(&inputs, findings, &config).0
     };
     let spawned = std::thread::Builder::new().stack_size(64 << 20).spawn(work);
