@@ -2,38 +2,59 @@
 //! `recoup evaluate` works from any folder after `cargo install`, and
 //! compiles them once here, at build time, into `shipped.program`: the
 //! checked program serialized with postcard. `engine::load` reads that blob
-//! instead of parsing and checking the shipped files on every start (see
-//! `src/compiled.rs`).
+//! instead of parsing and checking the shipped files on every start.
 //!
 //! The build script cannot depend on the crate it builds, so it compiles the
 //! front end's own source files as its modules (`#[path]` below): the parser,
 //! the checker and what they use. They are the same files, so the blob is
 //! exactly what `engine::compile` would give at run time; a test
-//! (`compiled::tests`) holds the two equal.
+//! (`engine::tests`) holds the two equal.
 #![allow(dead_code, unused_imports, unused_macros, unreachable_pub)]
+// The included files are checked as the library; lints that judge a public
+// API see them here as private items.
+#![allow(clippy::wrong_self_convention, clippy::new_without_default)]
+// `rustfmt::skip`: these files are formatted as part of the library; from
+// here rustfmt would look for their test modules in the wrong folder.
 
+#[rustfmt::skip]
 #[path = "src/ast.rs"]
 mod ast;
+#[rustfmt::skip]
 #[path = "src/builtins.rs"]
 mod builtins;
+#[rustfmt::skip]
 #[path = "src/check/mod.rs"]
 mod check;
+#[rustfmt::skip]
 #[path = "src/diagnostic.rs"]
 mod diagnostic;
+#[rustfmt::skip]
 #[path = "src/parser.rs"]
 mod parser;
+#[rustfmt::skip]
 #[path = "src/program.rs"]
 mod program;
+#[rustfmt::skip]
 #[path = "src/scan.rs"]
 mod scan;
+#[rustfmt::skip]
 #[path = "src/snippet.rs"]
 mod snippet;
+#[rustfmt::skip]
 #[path = "src/terminal.rs"]
 mod terminal;
+#[rustfmt::skip]
 #[path = "src/units.rs"]
 mod units;
+#[rustfmt::skip]
 #[path = "src/value.rs"]
 mod value;
+
+/// What the front end reads of `src/engine.rs` (which also holds the
+/// embedded files this script generates, so it cannot be included whole).
+mod engine {
+    pub const PRELUDE: &str = "prelude.rules";
+}
 
 use std::fmt::Write as _;
 use std::path::Path;
