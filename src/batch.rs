@@ -62,6 +62,7 @@ pub fn run_lines(
     let mut summary = Summary::default();
     let mut lines = input.lines();
     let mut chunk: Vec<String> = Vec::with_capacity(CHUNK);
+    let mut buffers: Vec<Scratch> = Vec::new();
     loop {
         chunk.clear();
         for line in lines.by_ref() {
@@ -74,9 +75,10 @@ pub fn run_lines(
             return Ok(summary);
         }
         let first_line = summary.states + 1;
-        let results =
-            in_parallel(&chunk, options.jobs, |i, text| line_result(program, first_line + i, text, options.now));
-        finish_chunk(out, &mut summary, chunk.len(), results)?;
+        let results = in_parallel(&chunk, options.jobs, &mut buffers, |i, text, scratch| {
+            line_result(program, first_line + i, text, options.now, scratch)
+        });
+        finish_chunk(out, &mut summary, chunk.len(), results, &buffers)?;
         progress(&summary);
     }
 }
@@ -97,9 +99,12 @@ pub fn run_dir(
         .collect();
     files.sort();
     let mut summary = Summary::default();
+    let mut buffers: Vec<Scratch> = Vec::new();
     for chunk in files.chunks(CHUNK) {
-        let results = in_parallel(chunk, options.jobs, |_, path| file_result(program, path, options.now));
-        finish_chunk(out, &mut summary, chunk.len(), results)?;
+        let results = in_parallel(chunk, options.jobs, &mut buffers, |_, path, scratch| {
+            file_result(program, path, options.now, scratch)
+        });
+        finish_chunk(out, &mut summary, chunk.len(), results, &buffers)?;
         progress(&summary);
     }
     Ok(summary)
@@ -109,74 +114,111 @@ fn finish_chunk(
     out: &mut impl Write,
     summary: &mut Summary,
     len: usize,
-    results: Vec<(String, bool)>,
+    rejected: usize,
+    buffers: &[Scratch],
 ) -> io::Result<()> {
     summary.states += len;
     summary.peak_chunk = summary.peak_chunk.max(len);
-    for (line, ok) in results {
-        if !ok {
-            summary.rejected += 1;
-        }
-        out.write_all(line.as_bytes())?;
-        out.write_all(b"\n")?;
+    summary.rejected += rejected;
+    for buffer in buffers {
+        out.write_all(&buffer.out)?;
     }
     out.flush()
 }
 
+/// What one worker thread keeps from state to state: the output lines of
+/// its share of a chunk, and the outcome buffers evaluation refills, so the
+/// batch path does not allocate them per state.
+#[derive(Default)]
+struct Scratch {
+    out: Vec<u8>,
+    outcome: eval::Outcome,
+}
+
 /// Run `work` over `items` on up to `jobs` threads, each taking a
-/// contiguous share; results come back in the items' order.
-fn in_parallel<T: Sync, R: Send>(items: &[T], jobs: usize, work: impl Fn(usize, &T) -> R + Sync) -> Vec<R> {
+/// contiguous share and writing its lines into its own buffer of
+/// `buffers` (kept between chunks); the buffers, in order, hold the lines
+/// in the items' order. Returns how many items `work` rejected.
+fn in_parallel<T: Sync>(
+    items: &[T],
+    jobs: usize,
+    buffers: &mut Vec<Scratch>,
+    work: impl Fn(usize, &T, &mut Scratch) -> bool + Sync,
+) -> usize {
     let jobs = jobs.clamp(1, items.len().max(1));
-    if jobs == 1 {
-        return items.iter().enumerate().map(|(i, item)| work(i, item)).collect();
+    let share = items.len().div_ceil(jobs).max(1);
+    let parts = items.len().div_ceil(share).max(1);
+    buffers.resize_with(parts, Scratch::default);
+    for buffer in buffers.iter_mut() {
+        buffer.out.clear();
     }
-    let share = items.len().div_ceil(jobs);
-    let work = &work;
+    let run = |n: usize, part: &[T], scratch: &mut Scratch| {
+        part.iter().enumerate().filter(|(i, item)| !work(n * share + i, item, scratch)).count()
+    };
+    if parts == 1 {
+        return buffers.first_mut().map_or(0, |scratch| run(0, items, scratch));
+    }
+    let run = &run;
     std::thread::scope(|scope| {
         let handles: Vec<_> = items
             .chunks(share)
+            .zip(buffers.iter_mut())
             .enumerate()
-            .map(|(n, part)| {
-                scope.spawn(move || {
-                    part.iter().enumerate().map(|(i, item)| work(n * share + i, item)).collect::<Vec<R>>()
-                })
-            })
+            .map(|(n, (part, scratch))| scope.spawn(move || run(n, part, scratch)))
             .collect();
         // A worker cannot panic (the library does not), but if one did, its
         // states would be lost rather than the process taken down.
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+        handles.into_iter().map(|h| h.join().unwrap_or(0)).sum()
     })
 }
 
 /// One line's output, and whether its state was accepted.
-fn line_result(program: &Program, line: usize, text: &str, now: NowSource) -> (String, bool) {
+fn line_result(program: &Program, line: usize, text: &str, now: NowSource, scratch: &mut Scratch) -> bool {
     let file = SourceFile::new(format!("line {line}"), text);
-    match evaluate_json(program, &file, now) {
-        Ok(json) => (json, true),
+    let ok = match evaluate_json(program, &file, now, scratch) {
+        Ok(()) => true,
         Err(d) => {
             let (_, column) = position(&d, &file);
             let error = serde_json::json!({ "code": d.code, "message": d.message, "column": column });
-            (serde_json::json!({ "line": line, "error": error }).to_string(), false)
+            write_json(&mut scratch.out, &serde_json::json!({ "line": line, "error": error }));
+            false
         }
-    }
+    };
+    scratch.out.push(b'\n');
+    ok
 }
 
-fn file_result(program: &Program, path: &Path, now: NowSource) -> (String, bool) {
+/// Append a value as compact JSON. Writing into a `Vec` cannot fail, and
+/// every value written here serializes (no maps with non-text keys).
+fn write_json(out: &mut Vec<u8>, value: &impl serde::Serialize) {
+    let _ = serde_json::to_writer(out, value);
+}
+
+fn file_result(program: &Program, path: &Path, now: NowSource, scratch: &mut Scratch) -> bool {
     let name = path.display().to_string();
     let loaded = state::read_source(path).map_err(|d| (d, None));
-    match loaded.and_then(|file| evaluate_json(program, &file, now).map_err(|d| (d, Some(file)))) {
-        Ok(json) => (json, true),
+    let ok = match loaded.and_then(|file| evaluate_json(program, &file, now, scratch).map_err(|d| (d, Some(file)))) {
+        Ok(()) => true,
         Err((d, file)) => {
             let (line, column) = file.map_or((1, 1), |f| position(&d, &f));
             let error = serde_json::json!({ "code": d.code, "message": d.message, "line": line, "column": column });
-            (serde_json::json!({ "file": name, "error": error }).to_string(), false)
+            write_json(&mut scratch.out, &serde_json::json!({ "file": name, "error": error }));
+            false
         }
-    }
+    };
+    scratch.out.push(b'\n');
+    ok
 }
 
-/// Load, evaluate and render one state as one line of JSON, or the first
-/// diagnostic that rejected it.
-fn evaluate_json(program: &Program, file: &Arc<SourceFile>, now: NowSource) -> Result<String, Diagnostic> {
+/// Load, evaluate and render one state as one line of JSON (without its
+/// newline) into the scratch's output, or the first diagnostic that
+/// rejected it (then nothing is written).
+fn evaluate_json(
+    program: &Program,
+    file: &Arc<SourceFile>,
+    now: NowSource,
+    scratch: &mut Scratch,
+) -> Result<(), Diagnostic> {
     let st = state::load(program, file, now).map_err(|mut errors| {
         if errors.is_empty() {
             Diagnostic::error("recoup::internal", "the state was rejected without a reason")
@@ -184,9 +226,10 @@ fn evaluate_json(program: &Program, file: &Arc<SourceFile>, now: NowSource) -> R
             errors.swap_remove(0)
         }
     })?;
-    let outcome = eval::evaluate(program, &st.facts);
-    let report = render::report(program, &outcome, st.athlete_name(program));
-    serde_json::to_string(&report).map_err(|e| Diagnostic::error("recoup::internal", e.to_string()))
+    eval::evaluate_into(program, &st.facts, &mut scratch.outcome);
+    let report = render::report(program, &scratch.outcome, st.athlete_name(program));
+    write_json(&mut scratch.out, &report);
+    Ok(())
 }
 
 /// 1-based line and column of a diagnostic's first label.

@@ -76,7 +76,9 @@ pub struct RuleOutcome {
     words: Range<usize>,
 }
 
-#[derive(Clone, Debug)]
+/// One evaluation's result. [`evaluate_into`] refills one outcome state
+/// after state, reusing its buffers.
+#[derive(Clone, Debug, Default)]
 pub struct Outcome {
     /// One per rule of the program, by index.
     pub rules: Vec<RuleOutcome>,
@@ -120,13 +122,24 @@ impl Outcome {
 /// Evaluate every rule. `facts` holds one value per declared fact, as the
 /// state loader produced it.
 pub fn evaluate(program: &Program, facts: &[Value]) -> Outcome {
-    run(program, facts, false)
+    let mut outcome = Outcome::default();
+    run(program, facts, false, &mut outcome);
+    outcome
+}
+
+/// [`evaluate`] into an outcome from an earlier evaluation, reusing its
+/// buffers: a batch evaluates state after state without allocating for
+/// the outcome once they have grown.
+pub fn evaluate_into(program: &Program, facts: &[Value], outcome: &mut Outcome) {
+    run(program, facts, false, outcome);
 }
 
 /// Evaluate every rule and keep the trace of every condition, for `explain`
 /// and protocol tests.
 pub fn evaluate_traced(program: &Program, facts: &[Value]) -> Outcome {
-    run(program, facts, true)
+    let mut outcome = Outcome::default();
+    run(program, facts, true, &mut outcome);
+    outcome
 }
 
 /// The values of some defines for one athlete, by name, computed as rules
@@ -170,7 +183,7 @@ fn facts_and_now<'a>(program: &Program, facts: &'a [Value]) -> (&'a [Value], Opt
     (facts, now)
 }
 
-fn run(program: &Program, facts: &[Value], trace_all: bool) -> Outcome {
+fn run(program: &Program, facts: &[Value], trace_all: bool, out: &mut Outcome) {
     // Facts are read in place; only defines get new storage.
     let (facts, now) = facts_and_now(program, facts);
     // Defines are computed on demand, once each: a program whose rules read
@@ -178,14 +191,17 @@ fn run(program: &Program, facts: &[Value], trace_all: bool) -> Outcome {
     let defines: Vec<OnceCell<Value>> = program.defines.iter().map(|_| OnceCell::new()).collect();
     let ev = Evaluator { facts, defines: &defines, define_exprs: &program.defines, now, atoms: &program.atoms };
 
-    let mut rules: Vec<RuleOutcome> = Vec::with_capacity(program.rules.len());
-    let mut records: Vec<Record> = Vec::new();
-    let mut values: Vec<Value> = Vec::new();
+    let rules = &mut out.rules;
+    let records = &mut out.records;
+    let values = &mut out.values;
+    rules.clear();
+    records.clear();
+    values.clear();
     for rule in &program.rules {
         // One pass per rule: the brief trace costs a push per condition, and
         // is dropped again unless the rule fired.
         let start = records.len();
-        let status = if trace_all { ev.status(rule, &mut records) } else { ev.status(rule, &mut Brief(&mut records)) };
+        let status = if trace_all { ev.status(rule, records) } else { ev.status(rule, &mut Brief(records)) };
         if trace_all {
         } else if status == Status::Fired {
             for record in records.iter_mut().skip(start) {
@@ -199,10 +215,10 @@ fn run(program: &Program, facts: &[Value], trace_all: bool) -> Outcome {
         let trace = start..records.len();
         let (advice, because) = if status == Status::Fired {
             let a = values.len();
-            ev.holes(&rule.advise, &mut values);
+            ev.holes(&rule.advise, values);
             let b = values.len();
             if let Some(t) = &rule.because {
-                ev.holes(t, &mut values);
+                ev.holes(t, values);
             }
             (a..b, b..values.len())
         } else {
@@ -212,7 +228,7 @@ fn run(program: &Program, facts: &[Value], trace_all: bool) -> Outcome {
         if status == Status::Fired {
             for record in records.get(trace.clone()).unwrap_or_default() {
                 if let Some(atom) = program.atoms.get(record.atom as usize).filter(|a| is_reason(a, record)) {
-                    ev.holes(&atom.words, &mut values);
+                    ev.holes(&atom.words, values);
                 }
             }
         }
@@ -220,19 +236,21 @@ fn run(program: &Program, facts: &[Value], trace_all: bool) -> Outcome {
         rules.push(RuleOutcome { status, trace, advice, because, words });
     }
 
-    resolve_suppression(program, &mut rules);
-    let mut active: Vec<usize> = (0..rules.len()).filter(|&i| is_fired(&rules, i)).collect();
+    resolve_suppression(program, rules);
+    let active = &mut out.recommendations;
+    active.clear();
+    active.extend((0..rules.len()).filter(|&i| is_fired(rules, i)));
     active.sort_by(|&a, &b| output_order(program, a, b));
-    resolve_conflicts(program, &mut rules, &active);
-    active.retain(|&i| is_fired(&rules, i));
-    resolve_duplicates(program, &mut rules, &values, &active);
-    active.retain(|&i| is_fired(&rules, i));
+    resolve_conflicts(program, rules, active);
+    active.retain(|&i| is_fired(rules, i));
+    resolve_duplicates(program, rules, values, active);
+    active.retain(|&i| is_fired(rules, i));
 
-    let fact_missing: Vec<bool> =
-        (0..program.facts.len()).map(|f| facts.get(f).is_none_or(Value::is_missing)).collect();
-    let missing_facts = missing_facts(program, &rules, &records, &fact_missing, trace_all);
-    let units = crate::state::unit_system(program, facts);
-    Outcome { rules, recommendations: active, now, units, fact_missing, missing_facts, records, values }
+    out.fact_missing.clear();
+    out.fact_missing.extend((0..program.facts.len()).map(|f| facts.get(f).is_none_or(Value::is_missing)));
+    missing_facts(program, rules, records, &out.fact_missing, trace_all, &mut out.missing_facts);
+    out.now = now;
+    out.units = program.unit_system(facts);
 }
 
 fn is_fired(rules: &[RuleOutcome], i: usize) -> bool {
@@ -338,8 +356,9 @@ fn missing_facts(
     records: &[Record],
     missing: &[bool],
     traced: bool,
-) -> Vec<usize> {
-    let mut out: Vec<usize> = Vec::new();
+    out: &mut Vec<usize>,
+) {
+    out.clear();
     for (i, outcome) in rules.iter().enumerate() {
         if outcome.status != Status::Unknown {
             continue;
@@ -368,7 +387,6 @@ fn missing_facts(
         }
     }
     out.sort_unstable();
-    out
 }
 
 /// Records conditions as they are evaluated; `NoTrace` records nothing and

@@ -47,12 +47,14 @@ pub mod import;
 pub mod init;
 pub mod line_index;
 pub mod lint;
+#[cfg(feature = "cli")]
 pub mod lsp;
 pub mod parser;
 pub mod program;
 pub mod protocol_test;
 pub mod reference;
 pub mod render;
+#[cfg(feature = "cli")]
 pub mod report;
 pub mod scan;
 pub mod schema;

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::builtins::Builtin;
 use crate::diagnostic::{SourceFile, Span};
-use crate::units::Unit;
+use crate::units::{Unit, UnitSystem};
 use crate::value::{EnumType, Ty, Value};
 
 /// A slot holds one fact or define value during an evaluation.
@@ -43,6 +43,20 @@ impl Program {
     /// `last_session.kind`), as a state file nests them.
     pub fn is_fact_group(&self, path: &str) -> bool {
         self.fact_groups.contains(path)
+    }
+    /// How numbers are shown for these fact values: imperial when
+    /// `athlete.units` says so, else metric.
+    pub fn unit_system(&self, slots: &[Value]) -> UnitSystem {
+        let imperial = self.units_slot.and_then(|s| {
+            let Value::Enum(i) = slots.get(s as usize)? else { return None };
+            let Ty::Enum(e) = self.facts.get(s as usize)?.ty else { return None };
+            Some(self.enums.get(e)?.values.get(usize::from(*i))? == "imperial")
+        });
+        if imperial == Some(true) {
+            UnitSystem::Imperial
+        } else {
+            UnitSystem::Metric
+        }
     }
     pub fn rule_index(&self, id: &str) -> Option<usize> {
         self.rules.iter().position(|r| r.id == id)

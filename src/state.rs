@@ -44,16 +44,7 @@ impl State {
 
 /// How numbers are shown: `athlete.units`, metric unless it says imperial.
 pub fn unit_system(program: &Program, slots: &[Value]) -> UnitSystem {
-    let imperial = program.units_slot.and_then(|s| {
-        let Value::Enum(i) = slots.get(s as usize)? else { return None };
-        let Ty::Enum(e) = program.facts.get(s as usize)?.ty else { return None };
-        Some(program.enums.get(e)?.values.get(usize::from(*i))? == "imperial")
-    });
-    if imperial == Some(true) {
-        UnitSystem::Imperial
-    } else {
-        UnitSystem::Metric
-    }
+    program.unit_system(slots)
 }
 
 /// Where `now` comes from when the state file does not say.

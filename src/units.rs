@@ -565,7 +565,14 @@ fn named_kind(name: &str) -> Option<Unit> {
 /// and trims trailing zeros, so "1.50" reads "1.5" and "-0" reads "0".
 fn trim_num(v: f64, decimals: usize) -> String {
     let f = 10f64.powi(decimals as i32);
-    let r = (v * f).round() / f;
+    let scaled = (v * f).round();
+    // Exact in integers while the scaled value fits an f64's 53-bit mantissa
+    // with room to spare: the digits `{:.N}` would print, without the float
+    // formatter (the costliest part of rendering a batch of reports).
+    if decimals <= 3 && scaled.abs() < 1e15 {
+        return trim_scaled(scaled as i64, decimals);
+    }
+    let r = scaled / f;
     let mut s = format!("{r:.decimals$}");
     if s.contains('.') {
         s = s.trim_end_matches('0').trim_end_matches('.').to_string();
@@ -590,6 +597,29 @@ fn plain_number(v: f64) -> String {
         2
     };
     trim_num(v, decimals)
+}
+
+/// `scaled / 10^decimals` written with at most `decimals` decimals, trailing
+/// zeros and a bare point dropped, `-0` written `0`: what `trim_num` gives.
+fn trim_scaled(scaled: i64, decimals: usize) -> String {
+    use std::fmt::Write as _;
+    let unit = 10u64.pow(decimals as u32);
+    let magnitude = scaled.unsigned_abs();
+    let (whole, mut frac) = (magnitude / unit, magnitude % unit);
+    let mut s = String::with_capacity(8);
+    if scaled < 0 {
+        s.push('-');
+    }
+    let _ = write!(s, "{whole}");
+    if frac != 0 {
+        let mut digits = decimals;
+        while frac % 10 == 0 {
+            frac /= 10;
+            digits -= 1;
+        }
+        let _ = write!(s, ".{frac:0digits$}");
+    }
+    s
 }
 
 fn one_decimal_below_ten(v: f64) -> String {

@@ -330,3 +330,35 @@ fn plain_numbers_show_three_significant_figures_at_most_two_decimals() {
     assert_eq!(format_quantity(44.0, Dim::NONE, Metric), "44");
     assert_eq!(format_quantity(-1.005, Dim::NONE, Metric), "-1");
 }
+
+/// The integer path of `trim_num` writes what the float formatter wrote:
+/// checked against that formatter over whole, fractional, negative, tiny
+/// and large values at every precision the display uses.
+#[test]
+fn trim_num_matches_the_float_formatter() {
+    fn by_formatter(v: f64, decimals: usize) -> String {
+        let f = 10f64.powi(decimals as i32);
+        let r = (v * f).round() / f;
+        let mut s = format!("{r:.decimals$}");
+        if s.contains('.') {
+            s = s.trim_end_matches('0').trim_end_matches('.').to_string();
+        }
+        if s == "-0" {
+            s = "0".into();
+        }
+        s
+    }
+    let mut values = vec![0.0, -0.0, 0.004, -0.004, 0.005, -0.05, 0.5, 1.0, 1.25, 2.675, 99.995, 1e9 + 0.5, 4.2e11];
+    let mut x = 0.000_37_f64;
+    while x < 1e12 {
+        values.push(x);
+        values.push(-x);
+        values.push(x * 1.000_1 + 0.123);
+        x *= 1.37;
+    }
+    for v in values {
+        for decimals in 0..=3 {
+            assert_eq!(trim_num(v, decimals), by_formatter(v, decimals), "{v} at {decimals} decimals");
+        }
+    }
+}
