@@ -83,20 +83,35 @@ fn format_here(file: &Arc<SourceFile>) -> Result<String, Vec<Diagnostic>> {
 /// Replace a file's contents all at once: write a sibling temporary file,
 /// give it the original's permissions, then rename it over the original. A
 /// crash leaves either the old file or the new one, never half of each.
+///
+/// A symbolic link is followed: the file it points to is replaced (next to
+/// itself, so the rename stays on one file system) and the link is kept. A
+/// file that did not exist gets the permissions any new file gets
+/// (read-write for everyone, less the umask), not the temporary file's
+/// owner-only ones.
 pub fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), Diagnostic> {
     use std::io::Write as _;
     let fail = |e: std::io::Error| {
         Diagnostic::error("recoup::io", format!("cannot write `{}`: {}", path.display(), e.to_string().to_lowercase()))
             .help("check that the folder is writable")
     };
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    let target = if is_link { std::fs::canonicalize(path).map_err(fail)? } else { path.to_path_buf() };
+    let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        // Given at creation, so the umask applies, as for any new file.
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir).map_err(fail)?;
     tmp.write_all(text.as_bytes()).map_err(fail)?;
     tmp.as_file().sync_all().map_err(fail)?;
-    if let Ok(meta) = std::fs::metadata(path) {
+    if let Ok(meta) = std::fs::metadata(&target) {
         std::fs::set_permissions(tmp.path(), meta.permissions()).map_err(fail)?;
     }
-    tmp.persist(path).map_err(|e| fail(e.error))?;
+    tmp.persist(&target).map_err(|e| fail(e.error))?;
     Ok(())
 }
 
