@@ -20,10 +20,13 @@ use std::sync::Arc;
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::program::Program;
 use crate::state::{self, NowSource};
-use crate::{eval, render};
+use crate::{eval, files, render};
 
 /// States read, evaluated and written per round: the bound on memory.
 pub const CHUNK: usize = 2048;
+/// A round also ends once its lines hold this many bytes, so a chunk of
+/// long lines (each up to the state limit) stays small too.
+pub const CHUNK_BYTES: usize = 64 << 20;
 
 /// How a batch runs.
 #[derive(Clone, Copy, Debug)]
@@ -60,26 +63,86 @@ pub fn run_lines(
     mut progress: impl FnMut(&Summary),
 ) -> io::Result<Summary> {
     let mut summary = Summary::default();
-    let mut lines = input.lines();
-    let mut chunk: Vec<String> = Vec::with_capacity(CHUNK);
+    let mut input = input;
+    let mut chunk: Vec<Result<String, Diagnostic>> = Vec::with_capacity(CHUNK);
     let mut buffers: Vec<Scratch> = Vec::new();
     loop {
         chunk.clear();
-        for line in lines.by_ref() {
-            chunk.push(line?);
-            if chunk.len() == CHUNK {
-                break;
-            }
+        let mut bytes = 0;
+        while chunk.len() < CHUNK && bytes < CHUNK_BYTES {
+            let Some(line) = next_line(&mut input, files::STATE.bytes)? else { break };
+            bytes += line.as_ref().map_or(0, String::len);
+            chunk.push(line);
         }
         if chunk.is_empty() {
             return Ok(summary);
         }
         let first_line = summary.states + 1;
-        let results = in_parallel(&chunk, options.jobs, &mut buffers, |i, text, scratch| {
-            line_result(program, first_line + i, text, options.now, scratch)
+        let results = in_parallel(&chunk, options.jobs, &mut buffers, |i, line, scratch| match line {
+            Ok(text) => line_result(program, first_line + i, text, options.now, scratch),
+            Err(d) => rejected_line(first_line + i, d, 1, scratch),
         });
         finish_chunk(out, &mut summary, chunk.len(), results, &buffers)?;
         progress(&summary);
+    }
+}
+
+/// The next line of a JSON Lines input, without its line ending, read
+/// without ever holding more than `limit` bytes of it: a longer line (or
+/// one that is not UTF-8) is an error for that line alone, and the rest of
+/// it is skipped. `None` at the end of the input.
+fn next_line(input: &mut impl BufRead, limit: u64) -> io::Result<Option<Result<String, Diagnostic>>> {
+    let mut buf = Vec::new();
+    let read = io::Read::take(&mut *input, limit.saturating_add(2)).read_until(b'\n', &mut buf)?;
+    if read == 0 {
+        return Ok(None);
+    }
+    let complete = buf.last() == Some(&b'\n');
+    if complete {
+        buf.pop();
+        if buf.last() == Some(&b'\r') {
+            buf.pop();
+        }
+    }
+    if buf.len() as u64 > limit {
+        if !complete {
+            skip_line(input)?;
+        }
+        let d = Diagnostic::error(
+            files::STATE.code,
+            format!("the line is longer than {} bytes, the limit for one state", files::STATE.bytes),
+        )
+        .help("one state per line; a state is far smaller than this");
+        return Ok(Some(Err(d)));
+    }
+    // A file saved with a byte-order mark has it before its first line.
+    if buf.starts_with(b"\xEF\xBB\xBF") {
+        buf.drain(..3);
+    }
+    Ok(Some(String::from_utf8(buf).map_err(|e| {
+        Diagnostic::error("parse::encoding", "the line is not UTF-8 text")
+            .label(crate::diagnostic::Span::new(e.utf8_error().valid_up_to(), e.utf8_error().valid_up_to()), "here")
+            .help("write JSON Lines as UTF-8")
+    })))
+}
+
+/// Read and drop the rest of a line.
+fn skip_line(input: &mut impl BufRead) -> io::Result<()> {
+    loop {
+        let (done, used) = {
+            let available = input.fill_buf()?;
+            if available.is_empty() {
+                return Ok(());
+            }
+            match available.iter().position(|b| *b == b'\n') {
+                Some(i) => (true, i + 1),
+                None => (false, available.len()),
+            }
+        };
+        input.consume(used);
+        if done {
+            return Ok(());
+        }
     }
 }
 
@@ -92,15 +155,14 @@ pub fn run_dir(
     options: Options,
     mut progress: impl FnMut(&Summary),
 ) -> io::Result<Summary> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json"))
-        .collect();
-    files.sort();
+    let found = files::walk(dir, &files::STATE_FILES);
+    if let Some(d) = found.errors().next() {
+        return Err(io::Error::other(d.message.clone()));
+    }
+    let paths: Vec<PathBuf> = found.files.into_iter().filter(|p| !crate::import::is_history_file(p)).collect();
     let mut summary = Summary::default();
     let mut buffers: Vec<Scratch> = Vec::new();
-    for chunk in files.chunks(CHUNK) {
+    for chunk in paths.chunks(CHUNK) {
         let results = in_parallel(chunk, options.jobs, &mut buffers, |_, path, scratch| {
             file_result(program, path, options.now, scratch)
         });
@@ -188,6 +250,15 @@ fn line_result(program: &Program, line: usize, text: &str, now: NowSource, scrat
     ok
 }
 
+/// A rejected line's output: its number and the diagnostic's code,
+/// message and column.
+fn rejected_line(line: usize, d: &Diagnostic, column: usize, scratch: &mut Scratch) -> bool {
+    let error = serde_json::json!({ "code": d.code, "message": d.message, "column": column });
+    write_json(&mut scratch.out, &serde_json::json!({ "line": line, "error": error }));
+    scratch.out.push(b'\n');
+    false
+}
+
 /// Append a value as compact JSON. Writing into a `Vec` cannot fail, and
 /// every value written here serializes (no maps with non-text keys).
 fn write_json(out: &mut Vec<u8>, value: &impl serde::Serialize) {
@@ -196,7 +267,7 @@ fn write_json(out: &mut Vec<u8>, value: &impl serde::Serialize) {
 
 fn file_result(program: &Program, path: &Path, now: NowSource, scratch: &mut Scratch) -> bool {
     let name = path.display().to_string();
-    let loaded = state::read_source(path).map_err(|d| (d, None));
+    let loaded = state::read_state_file(path).map_err(|d| (d, None));
     let ok = match loaded.and_then(|file| evaluate_json(program, &file, now, scratch).map_err(|d| (d, Some(file)))) {
         Ok(()) => true,
         Err((d, file)) => {

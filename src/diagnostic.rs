@@ -409,6 +409,8 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 /// the source is listed here.
 pub const CODES: &[(&str, &str)] = &[
     ("recoup::io", "a file or folder could not be read or written"),
+    ("recoup::not-a-file", "a folder, named pipe, device or socket where a file was expected (an error), or in a folder (skipped, a note)"),
+    ("recoup::too-large", "a state file, history file, test case or export larger than recoup reads (rule files: `parse::too-large`)"),
     ("recoup::internal", "a broken internal invariant; please report it"),
     ("recoup::too-many", "more diagnostics than are shown for one file; the line says how many were left out"),
     ("parse::syntax", "the rule file does not follow the grammar"),
@@ -450,6 +452,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("state::too-many-readings", "a series with more readings than recoup accepts (4,000)"),
     ("state::future", "a reading or past event dated after `now`"),
     ("test::syntax", "a protocol test case that cannot be read"),
+    ("test::outside", "a protocol test case names a file by an absolute path, a hidden one, or one that leads outside the test folder's repository"),
     ("test::unknown-rule", "a protocol test case names a rule that does not exist"),
     ("cli::no-input", "a command was given nothing to work on"),
     ("import::fit", "a FIT file, or a record in it, that cannot be imported"),

@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use crate::check::{self, Input};
 use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::files;
 use crate::parser;
 use crate::program::{self, Program};
-use crate::state;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
@@ -38,26 +38,21 @@ pub struct Selection {
 }
 
 /// Every `.rules` file a path stands for: the file itself, or a folder's
-/// files (not its subfolders), sorted by name so the order is stable.
+/// files (not its subfolders), sorted by name so the order is stable; see
+/// [`files::walk`] for the policy. `Err` is the first thing that could not
+/// be read; notes (a pipe named `x.rules`, skipped) are left out: see
+/// [`rule_files_found`] for them.
 pub fn rule_files(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
-    let io = |e: std::io::Error| {
-        Diagnostic::error("recoup::io", format!("cannot read `{}`: {}", path.display(), e.to_string().to_lowercase()))
-            .help("check the path")
-    };
-    if path.is_dir() {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
-            .map_err(io)?
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "rules"))
-            .collect();
-        files.sort();
-        Ok(files)
-    } else if path.exists() {
-        Ok(vec![path.to_path_buf()])
-    } else {
-        Err(Diagnostic::error("recoup::io", format!("`{}` does not exist", path.display())).help("check the path"))
+    let mut found = rule_files_found(path);
+    match found.problems.iter().position(Diagnostic::is_error) {
+        Some(i) => Err(found.problems.swap_remove(i)),
+        None => Ok(found.files),
     }
+}
+
+/// The rule files a path stands for, with every problem and note.
+pub fn rule_files_found(path: &Path) -> files::Found {
+    files::walk(path, &files::RULE_FILES)
 }
 
 /// Read the selected files and build the program. Every problem in every
@@ -78,16 +73,13 @@ pub fn read_rule_files(paths: &[PathBuf]) -> Result<Vec<Arc<SourceFile>>, Vec<Di
     let mut read: Vec<Arc<SourceFile>> = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
-        match rule_files(path) {
-            Ok(files) => {
-                for file in files {
-                    match state::read_source(&file) {
-                        Ok(source) => read.push(source),
-                        Err(d) => errors.push(d),
-                    }
-                }
+        let found = rule_files_found(path);
+        errors.extend(found.errors().cloned());
+        for file in &found.files {
+            match files::read_text(file, &files::RULES) {
+                Ok(source) => read.push(source),
+                Err(d) => errors.push(d),
             }
-            Err(d) => errors.push(d),
         }
     }
     if errors.is_empty() {

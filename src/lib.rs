@@ -42,6 +42,7 @@ pub mod check;
 pub mod diagnostic;
 pub mod engine;
 pub mod eval;
+pub mod files;
 pub mod format;
 pub mod import;
 pub mod init;

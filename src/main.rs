@@ -15,7 +15,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use recoup::diagnostic::{suggest, Diagnostic};
 use recoup::engine::{self, Selection};
 use recoup::program::Program;
-use recoup::{batch, eval, format, import, lint, protocol_test, render, state};
+use recoup::{batch, eval, files, format, import, lint, protocol_test, render, state};
 
 /// Recovery advice for runners, from protocols coaches can read and edit.
 #[derive(Parser, Debug)]
@@ -378,6 +378,15 @@ fn use_color(terminal: bool) -> bool {
     terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
+/// What a walk of `paths` skipped on purpose (a pipe named `x.rules`), to
+/// stderr; what it could not read is reported by whatever reads the files.
+fn report_notes(paths: &[PathBuf], wanted: &files::Wanted) {
+    for path in paths {
+        let notes: Vec<Diagnostic> = files::walk(path, wanted).problems.into_iter().filter(|d| !d.is_error()).collect();
+        report_errors(&notes);
+    }
+}
+
 /// Print diagnostics to stderr: in colour on a terminal, plain otherwise;
 /// identical ones collapsed and at most `cap::MAX_PER_FILE` per file.
 fn report_errors(diagnostics: &[Diagnostic]) {
@@ -389,6 +398,7 @@ fn report_errors(diagnostics: &[Diagnostic]) {
 }
 
 fn load_program(args: &ProtocolArgs) -> Result<Program, u8> {
+    report_notes(&args.protocols, &files::RULE_FILES);
     let loaded = if args.no_prelude {
         args.protocols.iter().fold(recoup::Compiler::new().without_prelude(), |c, p| c.path(p)).compile()
     } else {
@@ -404,36 +414,32 @@ fn clock() -> DateTime<FixedOffset> {
     chrono::Local::now().fixed_offset()
 }
 
-/// State files named directly, or the `.yaml`/`.yml` files of a folder.
+/// State files named directly, or the `.yaml`/`.yml`/`.json` files of a
+/// folder (see `recoup::files::walk` for the policy); what could not be read
+/// is an `Err` in its place, and notes (a pipe skipped) go to stderr.
 fn state_files(inputs: &[PathBuf]) -> Vec<Result<PathBuf, Diagnostic>> {
     let mut out = Vec::new();
     for input in inputs {
-        if input.is_dir() {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(input)
-                .map(|d| d.flatten().map(|e| e.path()).filter(|p| p.is_file() && is_yaml(p)).collect())
-                .unwrap_or_default();
-            files.sort();
-            if files.is_empty() {
-                out.push(Err(Diagnostic::error(
-                    "cli::no-input",
-                    format!("`{}` holds no state files", input.display()),
-                )
-                .help("state files end in .yaml or .yml")));
-            }
-            out.extend(files.into_iter().map(Ok));
-        } else {
+        // A path that is not a folder is read as a state file, and any
+        // problem with it (missing, a pipe, a broken link) is reported with
+        // its name, as that state's rejection.
+        if !input.is_dir() {
             out.push(Ok(input.clone()));
+            continue;
         }
+        let found = files::walk(input, &files::STATE_FILES);
+        let (errors, notes): (Vec<Diagnostic>, Vec<Diagnostic>) =
+            found.problems.into_iter().partition(Diagnostic::is_error);
+        report_errors(&notes);
+        let states: Vec<PathBuf> = found.files.into_iter().filter(|p| !import::is_history_file(p)).collect();
+        if states.is_empty() && errors.is_empty() {
+            out.push(Err(Diagnostic::error("cli::no-input", format!("`{}` holds no state files", input.display()))
+                .help("state files end in .yaml, .yml or .json")));
+        }
+        out.extend(errors.into_iter().map(Err));
+        out.extend(states.into_iter().map(Ok));
     }
     out
-}
-
-/// State files in a folder: YAML, or JSON (which is YAML too).
-fn is_yaml(path: &Path) -> bool {
-    if import::is_history_file(path) {
-        return false;
-    }
-    path.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
 }
 
 fn evaluate(
@@ -532,9 +538,15 @@ fn batch_command(source: &Path, jobs: Option<usize>, now: Option<DateTime<FixedO
     } else if source.is_dir() {
         batch::run_dir(&program, source, &mut out, options, progress)
     } else {
-        match std::fs::File::open(source) {
+        // A JSON Lines file is read a line at a time (each line bounded), so
+        // it has no size limit; but it must be a regular file: standard
+        // input is `-`, not a pipe or a device.
+        match files::open_regular(source) {
             Ok(f) => batch::run_lines(&program, std::io::BufReader::new(f), &mut out, options, progress),
-            Err(e) => Err(e),
+            Err(d) => {
+                report_errors(&[d]);
+                return 2;
+            }
         }
     };
     if terminal {
@@ -731,6 +743,7 @@ fn test_command(paths: Vec<PathBuf>, coverage: bool, json: bool, args: &Protocol
         Ok(p) => p,
         Err(code) => return code,
     };
+    report_notes(&paths, &files::TEST_CASES);
     match protocol_test::run(&program, &paths) {
         Ok(results) => {
             // A case that could not run fails on its own; its diagnostics
@@ -757,20 +770,19 @@ fn fmt_command(paths: Vec<PathBuf>, check: bool) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let mut files = Vec::new();
+    let mut rule_files = Vec::new();
     for path in &paths {
-        match engine::rule_files(path) {
-            Ok(found) => files.extend(found),
-            Err(d) => {
-                report_errors(&[d]);
-                return 2;
-            }
+        let found = engine::rule_files_found(path);
+        report_errors(&found.problems);
+        if found.errors().next().is_some() {
+            return 2;
         }
+        rule_files.extend(found.files);
     }
     let mut failed = false;
     let mut unformatted = Vec::new();
-    for path in files {
-        let source = match state::read_source(&path) {
+    for path in rule_files {
+        let source = match files::read_text(&path, &files::RULES) {
             Ok(s) => s,
             Err(d) => {
                 report_errors(&[d]);

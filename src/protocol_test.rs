@@ -21,9 +21,10 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::diagnostic::{suggest, Diagnostic, SourceFile, Span};
+use crate::diagnostic::{suggest, Diagnostic, SourceFile, Span, CODES};
 use crate::engine;
 use crate::eval::{self, Status};
+use crate::files;
 use crate::program::Program;
 use crate::render;
 use crate::state::{self, NowSource};
@@ -90,29 +91,38 @@ impl CaseResult {
     }
 }
 
-/// Every case file under the paths: `.yaml`/`.yml` files, folders searched
-/// one level deep, sorted.
-pub fn case_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
+/// Every case file under the paths: `.yaml`/`.yml` files (any case) of a
+/// folder, not its sub-folders, sorted; see [`files::walk`] for the policy.
+/// Each comes with the root it may reference files under (see [`root_of`]).
+pub fn case_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, PathBuf)>, Vec<Diagnostic>> {
     let mut out = Vec::new();
+    let mut errors = Vec::new();
     for path in paths {
-        if path.is_dir() {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(path)
-                .map_err(|e| Diagnostic::error("recoup::io", format!("cannot read `{}`: {e}", path.display())))?
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
-                .collect();
-            files.sort();
-            out.extend(files);
-        } else if path.exists() {
-            out.push(path.clone());
-        } else {
-            return Err(
-                Diagnostic::error("recoup::io", format!("`{}` does not exist", path.display())).help("check the path")
-            );
-        }
+        let found = files::walk(path, &files::TEST_CASES);
+        errors.extend(found.errors().cloned());
+        let root = root_of(path);
+        out.extend(found.files.into_iter().map(|f| (f, root.clone())));
     }
-    Ok(out)
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The folder a case may read files under: the repository the test folder
+/// is in (the nearest folder above it holding `.git`), else the test folder
+/// itself (for a case file named directly, its folder).
+///
+/// DECISION: the repository, not just the test folder: the shipped cases
+/// share the example states in `examples/` (`../../examples/...`), and a
+/// coach's repository is laid out the same way. Hidden files and folders
+/// (`.git`, `.env`) are refused even inside it.
+pub fn root_of(path: &Path) -> PathBuf {
+    let folder = if path.is_dir() { path } else { path.parent().unwrap_or(Path::new(".")) };
+    let folder = if folder.as_os_str().is_empty() { Path::new(".") } else { folder };
+    let folder = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
+    folder.ancestors().find(|a| a.join(".git").exists()).map_or_else(|| folder.clone(), Path::to_path_buf)
 }
 
 /// Run every case. `Err` holds only what stops the run as a whole (a path
@@ -120,14 +130,14 @@ pub fn case_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
 /// syntax, an unknown rule, a rejected state) is a failed result with its
 /// diagnostics, and every other case still runs.
 pub fn run(program: &Program, paths: &[PathBuf]) -> Result<Vec<CaseResult>, Vec<Diagnostic>> {
-    let files = case_files(paths).map_err(|d| vec![d])?;
+    let files = case_files(paths)?;
     if files.is_empty() {
         return Err(vec![Diagnostic::error("cli::no-input", "no test cases found").help("test cases are .yaml files")]);
     }
     let results = files
         .iter()
-        .map(|path| {
-            run_case(program, path).unwrap_or_else(|errors| CaseResult {
+        .map(|(path, root)| {
+            run_case(program, path, root).unwrap_or_else(|errors| CaseResult {
                 file: path.display().to_string(),
                 name: path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
                 checked: Vec::new(),
@@ -146,12 +156,78 @@ pub fn errors(results: &[CaseResult]) -> Vec<Diagnostic> {
     results.iter().flat_map(|r| r.errors.iter().cloned()).collect()
 }
 
+/// Where a file a case names really is, if the case may read it: a path
+/// relative to the case, with no hidden part, that resolves (symbolic links
+/// followed) to a file under `root`.
+fn confined(case: &Path, rel: &str, root: &Path) -> Result<PathBuf, String> {
+    let relative = Path::new(rel);
+    if relative.has_root() || relative.is_absolute() {
+        return Err(format!("`{rel}` is an absolute path; a case names files relative to itself"));
+    }
+    let hidden = relative.components().any(|c| match c {
+        std::path::Component::Normal(n) => n.to_string_lossy().starts_with('.'),
+        _ => false,
+    });
+    if hidden {
+        return Err(format!("`{rel}` names a hidden file or folder"));
+    }
+    let joined = case.parent().unwrap_or(Path::new(".")).join(relative);
+    // A path that does not resolve is left to the reader, which says why
+    // (missing, a broken link, a loop); the last part is checked again on
+    // the resolved folder so a link cannot slip out.
+    let real = match std::fs::canonicalize(&joined) {
+        Ok(real) => real,
+        Err(_) => return Ok(joined),
+    };
+    if real.starts_with(root) {
+        Ok(real)
+    } else {
+        Err(format!("`{rel}` leads outside `{}`", root.display()))
+    }
+}
+
+/// A state file a case names was rejected: say so, and where, and what kind
+/// of problem, but not what the file holds. The file may be anything on the
+/// machine that runs the tests (on a pull request, a CI runner), and its
+/// lines must not reach the log.
+fn rejected_state(case: &Arc<SourceFile>, span: Span, rel: &str, errors: Vec<Diagnostic>) -> Diagnostic {
+    let count = errors.len();
+    let Some(first) = errors.into_iter().next() else {
+        return case_error(case, format!("the state file `{rel}` was rejected"), span, "check the state file");
+    };
+    // Reading errors name the path and the reason, never the content.
+    if matches!(first.code, "recoup::io" | "recoup::not-a-file" | "recoup::too-large") && first.file.is_none() {
+        let help = first.help.clone().unwrap_or_default();
+        return Diagnostic::error(first.code, first.message).in_file(case).label(span, "this state file").help(help);
+    }
+    let at = first.location().map(|(_, line, column)| format!(" at line {line}, column {column}")).unwrap_or_default();
+    let what = CODES.iter().find(|(c, _)| *c == first.code).map_or("", |(_, d)| *d);
+    let more = if count > 1 { format!(" ({} more after it)", count - 1) } else { String::new() };
+    Diagnostic::error(first.code, format!("the state file `{rel}` was rejected{at}: {what}{more}"))
+        .in_file(case)
+        .label(span, "this state file")
+        .help(format!(
+            "run `recoup evaluate {rel}` from this case's folder to see the problem; `recoup test` never shows what is in a file a case names"
+        ))
+}
+
 fn case_error(file: &Arc<SourceFile>, message: String, span: Span, help: &str) -> Diagnostic {
     Diagnostic::error("test::syntax", message).in_file(file).label(span, "here").help(help)
 }
 
-fn run_case(shared: &Program, path: &Path) -> Result<CaseResult, Vec<Diagnostic>> {
-    let file = state::read_source(path).map_err(|d| vec![d])?;
+fn run_case(shared: &Program, path: &Path, under: &Path) -> Result<CaseResult, Vec<Diagnostic>> {
+    // The case file itself must lie under the root too: a link in the test
+    // folder to `/proc/self/environ` would otherwise be read, and its lines
+    // shown in a syntax error.
+    let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    if !real.starts_with(under) {
+        return Err(vec![Diagnostic::error(
+            "test::outside",
+            format!("`{}` leads outside `{}`; it was not read", path.display(), under.display()),
+        )
+        .help("keep test cases in the repository; a link to a file elsewhere is not followed")]);
+    }
+    let file = files::read_text(path, &files::TEST_CASE).map_err(|d| vec![d])?;
     let root = yaml::parse(&file.text)
         .map_err(|e| vec![case_error(&file, e.message, e.span.into(), "a test case is YAML")])?;
     let Yaml::Map(entries) = &root.value else {
@@ -221,12 +297,17 @@ fn run_case(shared: &Program, path: &Path) -> Result<CaseResult, Vec<Diagnostic>
             "state" => loaded = Some(state::load_node(program, &file, &entry.value, NowSource::default())),
             "state_file" => match &entry.value.value {
                 Yaml::Str(rel) => {
-                    let target = path.parent().unwrap_or(Path::new(".")).join(rel);
-                    loaded = Some(
-                        state::read_source(&target)
+                    let span: Span = entry.value.span.clone().into();
+                    loaded = Some(match confined(path, rel, under) {
+                        Err(why) => Err(vec![Diagnostic::error("test::outside", why)
+                            .in_file(&file)
+                            .label(span, "not read")
+                            .help("name a state file by a path relative to this case, inside the repository (or the test folder); absolute paths, hidden files and links that lead out are refused")]),
+                        Ok(target) => state::read_state_file(&target)
                             .map_err(|d| vec![d])
-                            .and_then(|f| state::load(program, &f, NowSource::default())),
-                    );
+                            .and_then(|f| state::load(program, &f, NowSource::default()))
+                            .map_err(|errors| vec![rejected_state(&file, span, rel, errors)]),
+                    });
                 }
                 _ => errors.push(case_error(
                     &file,

@@ -62,25 +62,16 @@ pub struct NowSource {
 /// state hundreds of times.
 pub const MAX_READINGS: usize = 4_000;
 
-/// Read a file as UTF-8 text, or say clearly why not.
+/// Read a rule file as UTF-8 text, or say clearly why not: see
+/// [`crate::files::read_text`], which reads every kind of file with its own
+/// limit.
 pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
-    let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error("recoup::io", format!("cannot read `{name}`: {}", e.to_string().to_lowercase()))
-            .help("check the path and that the file is readable")
-    })?;
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(SourceFile::new(name, text)),
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            let valid = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            let file = SourceFile::new(name.clone(), valid);
-            Err(Diagnostic::error("parse::encoding", format!("`{name}` is not UTF-8 text"))
-                .in_file(&file)
-                .label(Span::new(at.min(file.text.len()), at.min(file.text.len())), "the first byte that is not UTF-8")
-                .help("save the file as UTF-8"))
-        }
-    }
+    crate::files::read_text(path, &crate::files::RULES)
+}
+
+/// Read a state file (at most [`crate::files::STATE`]'s limit) as UTF-8 text.
+pub fn read_state_file(path: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
+    crate::files::read_text(path, &crate::files::STATE)
 }
 
 /// Facts from elsewhere (an imported history) for the slots a state file

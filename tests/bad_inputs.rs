@@ -50,10 +50,15 @@ fn capped(mut r: impl Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>>
 
 /// Run `recoup ARGS` in `dir` under the limits above.
 fn recoup_in(dir: &Path, args: &[&str]) -> Run {
+    run_program(dir, env!("CARGO_BIN_EXE_recoup"), args)
+}
+
+/// Run `PROGRAM ARGS` in `dir` under the limits above.
+fn run_program(dir: &Path, program: &str, args: &[&str]) -> Run {
     let mut child = Command::new("sh")
         .arg("-c")
         .arg(format!("ulimit -v {MEMORY_KIB}; exec \"$0\" \"$@\""))
-        .arg(env!("CARGO_BIN_EXE_recoup"))
+        .arg(program)
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
@@ -133,6 +138,11 @@ fn temp_with(files: &[(&str, &str)]) -> tempfile::TempDir {
     }
     dir
 }
+
+// Reading files and walking folders: devices, pipes, size limits, links,
+// permissions, what `recoup test` may read, `fmt` on a link, BOMs.
+#[path = "bad_inputs/files.rs"]
+mod files;
 
 // ---- stack overflow -----------------------------------------------------
 

@@ -275,7 +275,7 @@ impl History {
         if !path.exists() {
             return Ok(History::default());
         }
-        let file = crate::state::read_source(path)?;
+        let file = crate::files::read_text(path, &crate::files::HISTORY)?;
         History::parse(&file)
     }
 }

@@ -28,9 +28,9 @@ pub const BPM_RANGE: (f64, f64) = (25.0, 150.0);
 pub const HOURS_RANGE: (f64, f64) = (0.0, 24.0);
 
 /// Files larger than this are refused: no export of one athlete comes near.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+pub const MAX_FILE_BYTES: u64 = crate::files::IMPORT.bytes;
 /// How deep `import` looks into sub-folders.
-pub const MAX_DEPTH: usize = 8;
+pub const MAX_DEPTH: usize = crate::files::IMPORT_SOURCES.depth;
 
 pub(crate) fn in_range(v: f64, (low, high): (f64, f64), unit: &str) -> Result<(), String> {
     if (low..=high).contains(&v) {
@@ -85,65 +85,20 @@ pub fn files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let mut out = Vec::new();
     let mut problems = Vec::new();
     for path in paths {
-        if path.is_dir() {
-            walk(path, 0, &mut out, &mut problems);
-        } else if path.exists() {
-            out.push(path.clone());
-        } else {
-            problems.push(
-                Diagnostic::error("recoup::io", format!("cannot read `{}`: no such file or folder", path.display()))
-                    .help("check the path"),
-            );
-        }
+        let found = crate::files::walk(path, &crate::files::IMPORT_SOURCES);
+        out.extend(found.files);
+        problems.extend(found.problems);
     }
     (out, problems)
-}
-
-fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>, problems: &mut Vec<Diagnostic>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            problems.push(
-                Diagnostic::error(
-                    "recoup::io",
-                    format!("cannot read `{}`: {}", dir.display(), e.to_string().to_lowercase()),
-                )
-                .help("check the folder is readable"),
-            );
-            return;
-        }
-    };
-    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    paths.sort();
-    for path in paths {
-        if path.is_dir() {
-            if depth < MAX_DEPTH {
-                walk(&path, depth + 1, out, problems);
-            }
-        } else if matches!(extension(&path).as_str(), "fit" | "csv") {
-            out.push(path);
-        }
-    }
 }
 
 /// Import one file into `history`; returns its problems (a file that could
 /// not be read at all is one problem; a bad row or record is one each).
 pub fn import_file(path: &Path, zone: Option<Tz>, history: &mut History) -> Vec<Diagnostic> {
     let name = path.display().to_string();
-    let too_big = std::fs::metadata(path).map(|m| m.len() > MAX_FILE_BYTES).unwrap_or(false);
-    if too_big {
-        return vec![Diagnostic::error("recoup::io", format!("`{name}` is larger than 64 MiB; it was skipped"))
-            .help("import the athlete's own exports, one file per day or activity")];
-    }
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::files::read_bytes(path, &crate::files::IMPORT) {
         Ok(b) => b,
-        Err(e) => {
-            return vec![Diagnostic::error(
-                "recoup::io",
-                format!("cannot read `{name}`: {}", e.to_string().to_lowercase()),
-            )
-            .help("check the path and that the file is readable")]
-        }
+        Err(d) => return vec![d],
     };
     // FIT files say so in their header, whatever their name.
     if extension(path) == "fit" || bytes.get(8..12) == Some(b".FIT") {
@@ -231,7 +186,7 @@ pub fn load_state(
     history: Option<&Path>,
     now: crate::state::NowSource,
 ) -> Result<crate::state::State, Vec<Diagnostic>> {
-    let source = crate::state::read_source(state_path).map_err(|d| vec![d])?;
+    let source = crate::state::read_state_file(state_path).map_err(|d| vec![d])?;
     let history_path = history.map(Path::to_path_buf).unwrap_or_else(|| history_path_for(state_path));
     if history.is_none() && !history_path.exists() {
         return crate::state::load(program, &source, now);
@@ -312,7 +267,7 @@ pub fn run(request: &Request<'_>, progress: &mut dyn FnMut(usize, usize, &Path))
                 .unwrap_or_else(|| "write an IANA name such as `Europe/Paris`".into());
             vec![Diagnostic::error("cli::no-input", format!("`{name}` is not a time zone")).help(help)]
         })?),
-        None => std::fs::read_to_string(request.state).ok().and_then(|t| state_time_zone(&t)),
+        None => crate::state::read_state_file(request.state).ok().and_then(|f| state_time_zone(&f.text)),
     };
     let history_path = request.history.map(Path::to_path_buf).unwrap_or_else(|| history_path_for(request.state));
     let mut held = History::load(&history_path).map_err(|d| vec![d])?;
