@@ -114,6 +114,7 @@ impl Server {
             if is_diagnostics_for(&message, uri) {
                 return message["params"]["diagnostics"].as_array().cloned().unwrap_or_default();
             }
+            self.notifications.push(message);
         }
     }
 
@@ -449,5 +450,73 @@ fn hover_on_a_suppressed_rule_and_a_code_and_completion_of_rule_ids() {
         json!({ "textDocument": { "uri": uri }, "position": position_of(text, "second,", 0) }),
     ));
     assert!(ids.contains(&"pair.second".to_string()) && ids.contains(&"cold.after_competition".to_string()), "{ids:?}");
+    server.stop();
+}
+
+#[test]
+fn a_finding_in_a_shipped_file_is_published_at_its_place_in_the_read_only_copy() {
+    // The coach's `prelude.rules` replaces the shipped one and renames
+    // `since_session`, so shipped files that read it no longer check.
+    let shipped_prelude =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("protocols/prelude.rules")).expect("prelude");
+    assert!(shipped_prelude.contains("define since_session ="));
+    let renamed = shipped_prelude.replace("define since_session =", "define since_the_session =");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let uri = file_uri(&dir.path().join("prelude.rules"));
+    let mut server = Server::start();
+    server.initialize();
+    let own = open(&mut server, &uri, &renamed);
+    assert!(
+        own.iter().all(|d| !d["message"].as_str().unwrap_or("").contains("shipped")),
+        "nothing about the shipped files is put at the top of the coach's file: {own:?}"
+    );
+
+    // Where go to definition finds the shipped `cold.rules`.
+    let cold_text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("protocols/cold.rules"))
+        .expect("cold.rules");
+    let cold_uri = loop {
+        let message = server.next();
+        let published = message["params"]["uri"].as_str().unwrap_or("");
+        if message["method"] == "textDocument/publishDiagnostics" && published.ends_with("/cold.rules") {
+            let uri = published.to_string();
+            server.notifications.push(message);
+            break uri;
+        }
+    };
+    let cold_path = Path::new(cold_uri.trim_start_matches("file://"));
+    assert!(std::fs::metadata(cold_path).expect("the copy exists").permissions().readonly());
+    assert_eq!(std::fs::read_to_string(cold_path).expect("the copy"), cold_text);
+
+    let found = server.diagnostics_for(&cold_uri);
+    assert!(!found.is_empty(), "{found:?}");
+    for d in &found {
+        assert_eq!(d["code"], "check::unknown-name", "{d}");
+        let line = d["range"]["start"]["line"].as_u64().unwrap_or(0) as usize;
+        let start = d["range"]["start"]["character"].as_u64().unwrap_or(0) as usize;
+        let end = d["range"]["end"]["character"].as_u64().unwrap_or(0) as usize;
+        let written = cold_text.lines().nth(line).and_then(|l| l.get(start..end)).unwrap_or("");
+        assert_eq!(written, "since_session", "{d}");
+    }
+
+    // Following the finding opens the copy: it is read-only, so opening it
+    // publishes nothing that would hide the finding, and hover works there.
+    server.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": cold_uri, "languageId": "recoup", "version": 1, "text": cold_text } }),
+    );
+    let hover = server.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": cold_uri }, "position": position_of(&cold_text, "since_session", 1) }),
+    );
+    assert!(hover["contents"]["value"].as_str().unwrap_or("").contains("since_session"), "{hover}");
+    assert!(!server.notifications.iter().any(|n| is_diagnostics_for(n, &cold_uri)), "{:?}", server.notifications);
+
+    // Put the name back: the shipped copy's diagnostics are cleared.
+    server.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": shipped_prelude }] }),
+    );
+    assert_eq!(server.diagnostics_for(&uri), Vec::<Value>::new());
+    assert_eq!(server.diagnostics_for(&cold_uri), Vec::<Value>::new());
     server.stop();
 }

@@ -122,9 +122,26 @@ pub fn lint_sources(sources: Vec<(Arc<SourceFile>, bool)>, config: &Config) -> V
 
 /// Check and lint files already parsed; `findings` holds the syntax errors
 /// of those that did not parse (then nothing is checked). Also gives the
-/// checked program when there is one. For an editor, which keeps parsed
-/// files between edits; call on a thread with a large stack.
-pub fn lint_parsed(inputs: &[Input], mut findings: Vec<Finding>, config: &Config) -> (Vec<Finding>, Option<Program>) {
+/// checked program when there is one. A finding in a shipped file names
+/// that file in its message and has no location (see `relocate_shipped`);
+/// call on a thread with a large stack.
+pub fn lint_parsed(inputs: &[Input], findings: Vec<Finding>, config: &Config) -> (Vec<Finding>, Option<Program>) {
+    let (mut findings, checked) = lint_parsed_in_place(inputs, findings, config);
+    for f in &mut findings {
+        relocate_shipped(&mut f.diagnostic);
+    }
+    findings.sort_by(|a, b| order_key(&a.diagnostic).cmp(&order_key(&b.diagnostic)));
+    (findings, checked)
+}
+
+/// [`lint_parsed`] for an editor, which keeps parsed files between edits
+/// and can open the shipped files: a finding in a shipped file keeps its
+/// file and spans there.
+pub fn lint_parsed_in_place(
+    inputs: &[Input],
+    mut findings: Vec<Finding>,
+    config: &Config,
+) -> (Vec<Finding>, Option<Program>) {
     let mut lints_ran = false;
     let mut checked = None;
     if findings.is_empty() {
@@ -145,9 +162,6 @@ pub fn lint_parsed(inputs: &[Input], mut findings: Vec<Finding>, config: &Config
     let mut allows = allow::collect(inputs);
     let mut findings = allow::apply(&mut allows, findings, lints_ran, config);
     findings = config.apply(findings);
-    for f in &mut findings {
-        relocate_shipped(&mut f.diagnostic);
-    }
     findings.sort_by(|a, b| order_key(&a.diagnostic).cmp(&order_key(&b.diagnostic)));
     (findings, checked)
 }
@@ -159,7 +173,7 @@ fn order_key(d: &Diagnostic) -> (String, usize, &'static str) {
 /// A shipped file is not a path in the coach's repository: a finding there
 /// names the shipped file in its message and carries no location, so that
 /// GitHub and SARIF do not point at a file that does not exist.
-fn relocate_shipped(d: &mut Diagnostic) {
+pub fn relocate_shipped(d: &mut Diagnostic) {
     let Some(file) = &d.file else { return };
     if file.shipped_name().is_none() {
         return;

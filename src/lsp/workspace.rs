@@ -23,8 +23,9 @@ use crate::parser;
 use crate::program::Program;
 use crate::state;
 
-/// Every finding for a set of rule files, as `recoup lint` reports them,
-/// and the checked program when there is one. This is the one place the
+/// Every finding for a set of rule files, as `recoup lint` reports them
+/// (except that a finding in a shipped file keeps its place there, which
+/// the editor can open), and the checked program when there is one. This is the one place the
 /// server asks for findings. The files come parsed: only the edited file is
 /// parsed again on a change, the shipped ones once per server.
 pub fn findings(files: &[Arc<FileInfo>]) -> (Vec<Diagnostic>, Option<Program>) {
@@ -34,7 +35,7 @@ pub fn findings(files: &[Arc<FileInfo>]) -> (Vec<Diagnostic>, Option<Program>) {
         .iter()
         .filter_map(|f| Some(Input { file: Arc::clone(&f.source), ast: f.ast.clone()?, builtin: f.builtin }))
         .collect();
-    let (found, program) = lint::lint_parsed(&inputs, parse_errors, &lint::Config::default());
+    let (found, program) = lint::lint_parsed_in_place(&inputs, parse_errors, &lint::Config::default());
     let diagnostics = found
         .into_iter()
         .map(|f| match f.example {
@@ -145,6 +146,8 @@ enum Key {
 /// from a thread with a large stack, as [`super::run`] does.
 pub struct Workspace {
     docs: HashMap<String, Document>,
+    /// Where the read-only copies of the shipped files are.
+    shipped_dir: Option<PathBuf>,
     shipped: Vec<Arc<FileInfo>>,
     /// The coach's files by name, reused while their text is unchanged.
     cache: HashMap<String, Arc<FileInfo>>,
@@ -167,6 +170,7 @@ impl Workspace {
             .collect();
         Workspace {
             docs: HashMap::new(),
+            shipped_dir: shipped_dir.map(Path::to_path_buf),
             shipped,
             cache: HashMap::new(),
             analyses: HashMap::new(),
@@ -198,11 +202,19 @@ impl Workspace {
             }
             _ => {
                 self.analyses.remove(&key);
-                Vec::new()
+                // What this analysis found in the shipped copies goes with it.
+                let before = self.published.remove(&key).unwrap_or_default();
+                before
+                    .iter()
+                    .filter_map(|u| u.parse::<Uri>().ok())
+                    .filter(|u| self.is_shipped_copy(u))
+                    .map(|u| PublishDiagnosticsParams { diagnostics: self.shipped_diagnostics(&u), uri: u, version: None })
+                    .collect()
             }
         };
-        // A closed file that is not on disk has nothing left to show.
-        if !out.iter().any(|p| &p.uri == uri) {
+        // A closed file that is not on disk has nothing left to show; a
+        // shipped copy keeps what the coach's folders find in it.
+        if !self.is_shipped_copy(uri) && !out.iter().any(|p| &p.uri == uri) {
             out.push(PublishDiagnosticsParams { uri: uri.clone(), diagnostics: Vec::new(), version: None });
         }
         out
@@ -309,7 +321,38 @@ impl Workspace {
         self.publish(key, &analysis, trigger)
     }
 
+    /// Whether `uri` is the read-only copy of a shipped file.
+    fn is_shipped_copy(&self, uri: &Uri) -> bool {
+        self.shipped_dir.is_some() && uri_to_path(uri).as_deref().and_then(Path::parent) == self.shipped_dir.as_deref()
+    }
+
+    /// What every open folder finds in the shipped copy `uri`: each folder
+    /// is checked with the shipped files, and an editor keeps one list per
+    /// file, so the lists are merged (the same finding once).
+    fn shipped_diagnostics(&self, uri: &Uri) -> Vec<lsp_types::Diagnostic> {
+        let mut out: Vec<lsp_types::Diagnostic> = Vec::new();
+        for analysis in self.analyses.values() {
+            for d in &analysis.diagnostics {
+                let Some(f) = d.file.as_ref().and_then(|s| analysis.file_of_source(s)) else { continue };
+                if f.builtin && f.uri.as_ref() == Some(uri) {
+                    let converted = to_lsp(d, f);
+                    if !out.contains(&converted) {
+                        out.push(converted);
+                    }
+                }
+            }
+        }
+        out.sort_by(|a, b| (a.range.start, a.range.end, &a.message).cmp(&(b.range.start, b.range.end, &b.message)));
+        out
+    }
+
     fn publish(&mut self, key: &Key, analysis: &Analysis, trigger: &Uri) -> Vec<PublishDiagnosticsParams> {
+        // A shipped copy opened in the editor is analysed for hover and
+        // definitions, but it is read-only: its diagnostics are what the
+        // coach's folders find in it, not those of its own folder.
+        if key_dir(key).is_some() && key_dir(key) == self.shipped_dir.as_deref() {
+            return Vec::new();
+        }
         let mut by_uri: HashMap<String, (Uri, Vec<lsp_types::Diagnostic>)> = HashMap::new();
         for f in &analysis.files {
             if let (false, Some(uri)) = (f.builtin, &f.uri) {
@@ -319,20 +362,36 @@ impl Workspace {
         for d in &analysis.diagnostics {
             let file = d.file.as_ref().and_then(|s| analysis.file_of_source(s));
             let (uri, converted) = match file.and_then(|f| Some((f.uri.clone()?, f))) {
+                // A finding in a shipped file is published at its place in
+                // the read-only copy: that is where the text it is about
+                // is, and the editor lists it with that file and line.
                 Some((uri, f)) => (uri, to_lsp(d, f)),
                 // A problem with no place in a file the editor can open (a
-                // folder that cannot be read) is shown at the top of the
-                // document being edited.
-                None => (trigger.clone(), to_lsp_unplaced(d)),
+                // folder that cannot be read, a shipped file whose copy
+                // could not be written) is shown at the top of the document
+                // being edited, naming the shipped file and line as `recoup
+                // lint` does.
+                None => {
+                    let mut d = d.clone();
+                    lint::relocate_shipped(&mut d);
+                    (trigger.clone(), to_lsp_unplaced(&d))
+                }
             };
             by_uri.entry(uri.as_str().to_string()).or_insert_with(|| (uri, Vec::new())).1.push(converted);
         }
         let now: HashSet<String> = by_uri.keys().cloned().collect();
         let before = self.published.insert(key.clone(), now).unwrap_or_default();
+        for (uri, diagnostics) in by_uri.values_mut() {
+            if self.is_shipped_copy(uri) {
+                *diagnostics = self.shipped_diagnostics(uri);
+            }
+        }
         let mut out: Vec<PublishDiagnosticsParams> = Vec::new();
         for stale in before.iter().filter(|u| !by_uri.contains_key(*u)) {
             if let Ok(uri) = stale.parse::<Uri>() {
-                out.push(PublishDiagnosticsParams { uri, diagnostics: Vec::new(), version: None });
+                // Another folder may still find something there.
+                let diagnostics = if self.is_shipped_copy(&uri) { self.shipped_diagnostics(&uri) } else { Vec::new() };
+                out.push(PublishDiagnosticsParams { uri, diagnostics, version: None });
             }
         }
         let mut fresh: Vec<(Uri, Vec<lsp_types::Diagnostic>)> = by_uri.into_values().collect();
