@@ -458,7 +458,8 @@ fn a_finding_in_a_shipped_file_is_published_at_its_place_in_the_read_only_copy()
     // The coach's `prelude.rules` replaces the shipped one and renames
     // `since_session`, so shipped files that read it no longer check.
     let shipped_prelude =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("protocols/prelude.rules")).expect("prelude");
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("protocols/prelude.rules"))
+            .expect("prelude");
     assert!(shipped_prelude.contains("define since_session ="));
     let renamed = shipped_prelude.replace("define since_session =", "define since_the_session =");
     let dir = tempfile::tempdir().expect("temp dir");

@@ -208,7 +208,11 @@ impl Workspace {
                     .iter()
                     .filter_map(|u| u.parse::<Uri>().ok())
                     .filter(|u| self.is_shipped_copy(u))
-                    .map(|u| PublishDiagnosticsParams { diagnostics: self.shipped_diagnostics(&u), uri: u, version: None })
+                    .map(|u| PublishDiagnosticsParams {
+                        diagnostics: self.shipped_diagnostics(&u),
+                        uri: u,
+                        version: None,
+                    })
                     .collect()
             }
         };
