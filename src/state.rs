@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use chrono::{DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, TimeZone};
+use chrono::{DateTime, Datelike, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 
 use crate::diagnostic::{suggest, Diagnostic, SourceFile, Span};
@@ -210,6 +210,30 @@ pub const TIME_ZONE_FACT: &str = "athlete.timezone";
 
 /// A time written without an offset: `2026-11-28T07:30`, `2026-11-28 07:30`,
 /// with or without seconds.
+fn finite(v: f64, written: &Yaml) -> Result<f64, units::UnitError> {
+    if v.is_finite() {
+        return Ok(v);
+    }
+    let text = match written {
+        Yaml::Int(i) => i.to_string(),
+        Yaml::Float(f) => format!("{f:e}"),
+        _ => String::new(),
+    };
+    Err(units::UnitError::NonFinite { text })
+}
+
+/// The years a date or time in a state may fall in. A running log reaches
+/// back decades at most and plans a season or two ahead; anything outside is
+/// a typo (`0000-01-01`, `9999-12-31` as "no date"), and refusing it keeps
+/// date arithmetic far from chrono's limits.
+pub const FIRST_YEAR: i32 = 1900;
+/// See [`FIRST_YEAR`].
+pub const LAST_YEAR: i32 = 2199;
+
+fn plausible_year(year: i32) -> bool {
+    (FIRST_YEAR..=LAST_YEAR).contains(&year)
+}
+
 pub fn parse_local_time(text: &str) -> Option<NaiveDateTime> {
     ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
         .iter()
@@ -523,8 +547,10 @@ impl Loader<'_> {
             (Ty::Num(dim), Yaml::Int(_) | Yaml::Float(_) | Yaml::Str(_)) => {
                 let unit = fact.unit.unwrap_or(units::Unit::new(*dim, 1.0, 0.0));
                 let parsed = match &node.value {
-                    Yaml::Int(i) => Ok(unit.to_canonical(*i as f64)),
-                    Yaml::Float(f) => Ok(unit.to_canonical(*f)),
+                    // A finite number can still overflow once scaled
+                    // (`1e308` minutes in seconds): say so, not "n/a".
+                    Yaml::Int(i) => finite(unit.to_canonical(*i as f64), &node.value),
+                    Yaml::Float(f) => finite(unit.to_canonical(*f), &node.value),
                     Yaml::Str(s) if *dim == Dim::TIME && clock_duration(s).is_some() => {
                         Ok(clock_duration(s).unwrap_or(0.0))
                     }
@@ -587,6 +613,10 @@ impl Loader<'_> {
             }
             (Ty::Date, Yaml::Str(s)) if s == "never" && fact.never_allowed => Some(Value::Never),
             (Ty::Date, Yaml::Str(s)) => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+                Ok(d) if !plausible_year(d.year()) => {
+                    self.implausible_date(path, s, span);
+                    None
+                }
                 Ok(d) => Some(Value::Date(d)),
                 Err(e) => {
                     let help = if fact.never_allowed {
@@ -605,7 +635,15 @@ impl Loader<'_> {
                 }
             },
             (Ty::Instant, Yaml::Str(s)) => match DateTime::parse_from_rfc3339(s) {
+                Ok(t) if !plausible_year(t.year()) => {
+                    self.implausible_date(path, s, span);
+                    None
+                }
                 Ok(t) => Some(Value::Instant(t)),
+                Err(_) if parse_local_time(s).is_some_and(|t| !plausible_year(t.year())) => {
+                    self.implausible_date(path, s, span);
+                    None
+                }
                 Err(_) if parse_local_time(s).is_some() => {
                     let local = parse_local_time(s)?;
                     self.local_times.push((index, self.list_item, local, span));
@@ -630,6 +668,16 @@ impl Loader<'_> {
             },
             _ => self.type_error(path, ty, node),
         }
+    }
+
+    fn implausible_date(&mut self, path: &str, text: &str, span: Span) {
+        self.error(
+            "state::date",
+            format!("`{path}`: `{text}` is outside the dates recoup accepts"),
+            span,
+            "implausible date",
+            Some(format!("dates and times must fall in the years {FIRST_YEAR} to {LAST_YEAR}; check the year")),
+        );
     }
 
     fn check_range(&mut self, index: usize, path: &str, dim: Dim, v: f64, span: Span) {

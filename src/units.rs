@@ -268,6 +268,8 @@ pub enum UnitError {
     BadClock { text: String },
     #[error("`{text}` is not a finite number")]
     NonFinite { text: String },
+    #[error("`{text}`: `{part}` is not less than 1{larger}")]
+    BadCompound { text: String, part: String, larger: String },
     #[error("`{text}` adds temperatures together")]
     CannotCombine { text: String },
 }
@@ -321,6 +323,9 @@ impl UnitError {
             }
             UnitError::BadClock { .. } => "write minutes:seconds with two-digit seconds, e.g. `5:15/km`".into(),
             UnitError::NonFinite { .. } => "write an ordinary number such as `7.5`".into(),
+            UnitError::BadCompound { .. } => {
+                "in `1h30m` or `2h5m30s` each part is smaller than the one before it: write `2h30m`, not `1h90m`".into()
+            }
             UnitError::CannotCombine { .. } => "write a single temperature such as `16C`".into(),
         })
     }
@@ -459,6 +464,11 @@ fn parse_inner(text: &str, expected: Option<Dim>, default_unit: Option<Unit>) ->
     if matches!(body.to_ascii_lowercase().as_str(), "nan" | "inf" | "infinity") {
         return Err(non_finite(text));
     }
+    // `1e400` reads as a number too large for any quantity, not as a 1 with
+    // an unknown unit `e400`.
+    if body.contains(['e', 'E']) && body.parse::<f64>().is_ok_and(|v| !v.is_finite()) {
+        return Err(non_finite(text));
+    }
     let clock = body.contains(':');
     let parts = if clock { vec![clock_part(body, text)?] } else { split_parts(body, text)? };
     if parts.is_empty() {
@@ -469,6 +479,9 @@ fn parse_inner(text: &str, expected: Option<Dim>, default_unit: Option<Unit>) ->
     let mut total = 0.0;
     let mut offset = 0.0;
     let mut prev_time = false;
+    // In a compound (`2h5m30s`) each part is under one of the unit before
+    // it: `1h90m` is refused, as `5:60/km` is, rather than read as 2h30m.
+    let mut prev: Option<(f64, &str)> = None;
     for part in &parts {
         let u = if part.unit.is_empty() {
             match default_unit {
@@ -493,6 +506,18 @@ fn parse_inner(text: &str, expected: Option<Dim>, default_unit: Option<Unit>) ->
         };
         if multi && (u.offset != 0.0 || u.dim == Dim::TEMPERATURE) {
             return Err(cannot_combine(text));
+        }
+        if let Some((prev_scale, prev_unit)) = prev {
+            if u.scale >= prev_scale || part.number * u.scale >= prev_scale {
+                return Err(UnitError::BadCompound {
+                    text: text.to_string(),
+                    part: format!("{}{}", part.number, part.unit),
+                    larger: prev_unit.to_string(),
+                });
+            }
+        }
+        if multi {
+            prev = Some((u.scale, part.unit.as_str()));
         }
         total += part.number * u.scale;
         offset = u.offset;

@@ -280,7 +280,15 @@ fn serde_error(text: &str, err: &serde_yaml::Error) -> YamlError {
         Some(loc) => char_span(text, offset_of(text, loc.line(), loc.column())),
         None => 0..0,
     };
-    YamlError::new(clean_message(&err.to_string()), span)
+    let message = clean_message(&err.to_string());
+    // serde_yaml reads a whole number past u64 as a 128-bit integer and then
+    // complains in its own terms ("invalid type: integer … as u128").
+    if message.contains(" as u128") || message.contains(" as i128") {
+        let mut e = YamlError::new("this whole number is too large", span);
+        e.help = Some("write a number a running log could hold, such as `42` or `7.5`".into());
+        return e;
+    }
+    YamlError::new(message, span)
 }
 
 /// Drops every " at line X column Y" (the span carries that) and lowercases
@@ -566,11 +574,17 @@ fn scalar_value(v: &serde_yaml::Value, span: &Span) -> Option<Result<Value, Yaml
             if let Some(i) = n.as_i64() {
                 Value::Int(i)
             } else if n.is_u64() {
-                return Some(Err(YamlError::new("this whole number is too large", span.clone())));
+                let mut e = YamlError::new("this whole number is too large", span.clone());
+                e.help = Some("write a number a running log could hold, such as `42` or `7.5`".into());
+                return Some(Err(e));
             } else {
                 match n.as_f64() {
                     Some(f) if f.is_finite() => Value::Float(f),
-                    _ => return Some(Err(YamlError::new("numbers must be finite (not .nan or .inf)", span.clone()))),
+                    _ => {
+                        let mut e = YamlError::new("numbers must be finite (not .nan or .inf)", span.clone());
+                        e.help = Some("write an ordinary number such as `7.5`, or leave the field out if it is not known".into());
+                        return Some(Err(e));
+                    }
                 }
             }
         }

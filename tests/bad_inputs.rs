@@ -450,3 +450,34 @@ fn fmt_of_five_thousand_protocols_is_linear() {
     // Quadratic, this took 10 s in a release build.
     assert!(start.elapsed() < Duration::from_secs(20), "{:?}", start.elapsed());
 }
+
+// ---- numbers, durations and dates a person did not mean -----------------
+
+/// Each odd value in a state is refused with a plain message, its own code,
+/// and a help that says what to write instead.
+#[test]
+fn odd_numbers_durations_and_dates_get_plain_messages() {
+    let head = "now: 2026-11-28T08:15:00+01:00\nlast_session:\n  kind: easy\n  ended_at: 2026-11-28T07:00:00+01:00\n";
+    let cases = [
+        ("hour-and-ninety", "  duration: 1h90m\n", "state::unit", "is not less than 1h"),
+        ("minutes-sixty-seconds", "  duration: 2m75s\n", "state::unit", "is not less than 1m"),
+        ("huge-integer", "  duration: 99999999999999999999999\n", "state::syntax", "whole number is too large"),
+        ("nan", "  distance: .nan\n", "state::syntax", "must be finite"),
+        ("exponent-overflow", "  distance: 1e400\n", "state::unit", "not a finite number"),
+        ("scaled-overflow", "  duration: 1e308\n", "state::unit", "not a finite number"),
+        ("year-zero", "last_marathon: 0000-01-01\n", "state::date", "outside the dates recoup accepts"),
+        ("year-9999", "last_marathon: 9999-12-31\n", "state::date", "outside the dates recoup accepts"),
+        ("instant-year-9999", "next_session:\n  at: 9999-01-01T07:00:00+01:00\n", "state::date", "outside the dates"),
+    ];
+    let mut shown = String::new();
+    for (name, line, code, words) in cases {
+        let dir = temp_with(&[("odd.yaml", &format!("{head}{line}"))]);
+        let run = recoup_in(dir.path(), &["evaluate", "odd.yaml"]);
+        refused(&run, 2, code);
+        assert!(run.stderr.contains(words), "{name}:\n{}", run.stderr);
+        assert!(run.stderr.contains("help:"), "{name}:\n{}", run.stderr);
+        assert!(!run.stderr.contains("u128") && !run.stderr.contains("n/a"), "{name}:\n{}", run.stderr);
+        shown.push_str(&format!("---- {name}\n{}\n", run.stderr));
+    }
+    snap("odd-numbers-durations-and-dates", &shown);
+}

@@ -132,7 +132,11 @@ fn mutated_rule_files_never_panic() {
         if let Err(errors) = result {
             rejected += 1;
             for d in errors {
-                assert!(!d.render_plain().is_empty());
+                // A refusal is a diagnostic a coach can act on: where, what
+                // and what to do, never an internal error.
+                assert_ne!(d.code, "recoup::internal", "{}", d.render_plain());
+                assert!(d.help.is_some(), "no help: {}", d.render_plain());
+                assert!(d.file.is_some() || d.code == "recoup::too-many", "no file: {}", d.render_plain());
             }
         }
     }
@@ -187,15 +191,29 @@ fn absurd_rule_files_are_refused_cleanly() {
         "\u{0}\u{1}\u{2}".to_string(),
         String::new(),
     ];
-    for text in cases {
+    // Each is refused with exactly the code that names its trouble: the
+    // size and depth limits, before any work that grows with them.
+    let expected: [&[&str]; 8] = [
+        &["parse::too-large"],
+        &["parse::too-large"],
+        &["parse::too-large"],
+        &["parse::too-large"],
+        &["parse::too-large"],
+        &["parse::too-large"],
+        &["parse::syntax"],
+        // An empty file is a valid, empty protocol file.
+        &[],
+    ];
+    for (text, want) in cases.into_iter().zip(expected) {
         let result = engine::compile(vec![
             (SourceFile::new("prelude.rules", prelude()), true),
-            (SourceFile::new("absurd.rules", text), false),
+            (SourceFile::new("absurd.rules", text.as_str()), false),
         ]);
-        // An empty file is valid; everything else must be refused, not crash.
-        if let Err(errors) = result {
-            assert!(errors.iter().all(|d| !d.code.is_empty()));
-        }
+        let codes: Vec<&str> = match &result {
+            Ok(_) => vec![],
+            Err(errors) => errors.iter().map(|d| d.code).collect(),
+        };
+        assert_eq!(codes, want, "for {}…", text.chars().take(40).collect::<String>());
     }
 }
 
@@ -211,11 +229,28 @@ fn absurd_states_are_refused_cleanly() {
         "- just\n- a list\n".to_string(),
         "\u{feff}".to_string(),
     ];
-    for text in cases {
+    // The first diagnostic of each, and a word of its message.
+    let expected = [
+        ("state::syntax", "nested too deeply"),
+        ("state::syntax", "appears twice"),
+        ("state::unit", "not a finite number"),
+        ("state::date", "not a time with an offset"),
+        ("state::date", "outside the dates recoup accepts"),
+        ("state::type", "found a list"),
+        // `state::load` is handed text, so a lone byte-order mark is the
+        // text "\u{feff}" here; readers of files drop it first.
+        ("state::type", "found text"),
+    ];
+    for (text, (code, words)) in cases.into_iter().zip(expected) {
         let file = SourceFile::new("absurd.yaml", text);
-        if let Ok(st) = state::load(&program, &file, state::NowSource::default()) {
-            let outcome = eval::evaluate(&program, &st.facts);
-            let _ = render::report(&program, &outcome, None).to_text();
-        }
+        let errors = match state::load(&program, &file, state::NowSource::default()) {
+            Ok(_) => panic!("accepted: {}", file.text.chars().take(80).collect::<String>()),
+            Err(errors) => errors,
+        };
+        let first = errors.first().expect("a refusal says why");
+        assert_eq!(first.code, code, "{}", first.render_plain());
+        assert!(first.message.contains(words), "{}", first.render_plain());
+        // Nothing echoes the absurd input whole.
+        assert!(first.render_plain().len() < 4_000);
     }
 }

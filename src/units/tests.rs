@@ -362,3 +362,21 @@ fn trim_num_matches_the_float_formatter() {
         }
     }
 }
+
+#[test]
+fn a_compound_part_must_be_under_one_of_the_unit_before_it() {
+    let err = |t: &str| parse_quantity(t, Dim::TIME, MINUTE).unwrap_err();
+    for bad in ["1h90m", "1h60m", "2m75s", "1m1h", "1d24h"] {
+        assert!(matches!(err(bad), UnitError::BadCompound { .. }), "{bad}: {}", err(bad));
+    }
+    assert_eq!(err("1h90m").to_string(), "`1h90m`: `90m` is not less than 1h");
+    for good in ["1h30m", "2h5m30s", "1h59m", "1d23h"] {
+        assert!(parse_quantity(good, Dim::TIME, MINUTE).is_ok(), "{good}");
+    }
+}
+
+#[test]
+fn a_number_too_large_for_a_float_is_not_read_as_a_unit() {
+    let e = parse_quantity("1e400", Dim::LENGTH, KILOMETRE).unwrap_err();
+    assert!(matches!(e, UnitError::NonFinite { .. }), "{e}");
+}
