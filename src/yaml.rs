@@ -582,7 +582,9 @@ fn scalar_value(v: &serde_yaml::Value, span: &Span) -> Option<Result<Value, Yaml
                     Some(f) if f.is_finite() => Value::Float(f),
                     _ => {
                         let mut e = YamlError::new("numbers must be finite (not .nan or .inf)", span.clone());
-                        e.help = Some("write an ordinary number such as `7.5`, or leave the field out if it is not known".into());
+                        e.help = Some(
+                            "write an ordinary number such as `7.5`, or leave the field out if it is not known".into(),
+                        );
                         return Some(Err(e));
                     }
                 }
