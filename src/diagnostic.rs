@@ -411,6 +411,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("recoup::io", "a file or folder could not be read or written"),
     ("recoup::not-a-file", "a folder, named pipe, device or socket where a file was expected (an error), or in a folder (skipped, a note)"),
     ("recoup::too-large", "a state file, history file, test case or export larger than recoup reads (rule files: `parse::too-large`)"),
+    ("recoup::outside", "a symbolic link in a folder that leads outside the folder's repository (or the folder), so it is not read"),
     ("recoup::internal", "a broken internal invariant; please report it"),
     ("recoup::too-many", "more diagnostics than are shown for one file; the line says how many were left out"),
     ("parse::syntax", "the rule file does not follow the grammar"),

@@ -282,7 +282,8 @@ pub fn walk(path: &Path, wanted: &Wanted) -> Found {
         Err(e) => found.problems.push(unreachable(path, &e)),
         Ok(meta) if meta.is_dir() => {
             let mut ancestors = Vec::new();
-            walk_dir(path, wanted, wanted.depth, &mut ancestors, &mut found);
+            let root = root_of(path);
+            walk_dir(path, wanted, wanted.depth, &root, &mut ancestors, &mut found);
         }
         Ok(meta) if meta.is_file() => found.files.push(path.to_path_buf()),
         Ok(meta) => found.problems.push(not_a_file(&path.display().to_string(), meta.file_type())),
@@ -290,7 +291,30 @@ pub fn walk(path: &Path, wanted: &Wanted) -> Found {
     found
 }
 
-fn walk_dir(dir: &Path, wanted: &Wanted, levels: usize, ancestors: &mut Vec<PathBuf>, found: &mut Found) {
+/// Where the symbolic links inside a walked folder may lead: the repository
+/// the folder is in (the nearest folder above it holding `.git`), else the
+/// folder itself. A rule file in a pull request can be a link to
+/// `/proc/self/environ`; a parse error would then print a line of the CI
+/// machine's environment.
+fn root_of(dir: &Path) -> PathBuf {
+    let real = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    real.ancestors().find(|a| a.join(".git").exists()).map_or_else(|| real.clone(), Path::to_path_buf)
+}
+
+/// A link in a walked folder whose target lies outside `root`, as an error.
+fn leads_outside(path: &Path, root: &Path) -> Option<Diagnostic> {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    let real = std::fs::canonicalize(path).ok()?;
+    (is_link && !real.starts_with(root)).then(|| {
+        Diagnostic::error(
+            "recoup::outside",
+            format!("`{}` is a symbolic link that leads outside `{}`; it was not read", path.display(), root.display()),
+        )
+        .help("a folder's links may point only inside its repository (or the folder itself): copy the file in instead")
+    })
+}
+
+fn walk_dir(dir: &Path, wanted: &Wanted, levels: usize, root: &Path, ancestors: &mut Vec<PathBuf>, found: &mut Found) {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
@@ -324,6 +348,13 @@ fn walk_dir(dir: &Path, wanted: &Wanted, levels: usize, ancestors: &mut Vec<Path
         }
         let path = dir.join(&name);
         let wanted_name = has_extension(&path, wanted);
+        if let Some(outside) = leads_outside(&path, root) {
+            // Only worth hearing about where a file would have been read.
+            if wanted_name || path.is_dir() {
+                found.problems.push(outside);
+            }
+            continue;
+        }
         match std::fs::metadata(&path) {
             Err(e) => {
                 // A broken link named like a wanted file is a mistake worth
@@ -363,7 +394,7 @@ fn walk_dir(dir: &Path, wanted: &Wanted, levels: usize, ancestors: &mut Vec<Path
                     );
                     continue;
                 }
-                walk_dir(&path, wanted, levels - 1, ancestors, found);
+                walk_dir(&path, wanted, levels - 1, root, ancestors, found);
             }
             Ok(meta) if meta.is_file() => {
                 if wanted_name {

@@ -185,7 +185,9 @@ fn a_test_case_that_is_a_link_out_of_the_repository_is_not_read() {
     symlink("/proc/self/environ", dir.path().join("tests/environ.yaml")).unwrap();
     symlink("/etc/passwd", dir.path().join("tests/passwd.yaml")).unwrap();
     let run = recoup_in(dir.path(), &["test", "tests"]);
-    refused(&run, 1, "test::outside");
+    // The folder walker refuses the links before any case runs, as it
+    // refuses a link that loops or dangles: the folder itself is unsafe.
+    refused(&run, 2, "recoup::outside");
     leaks_nothing(&run);
     snap("files-test-case-link-out", &redact(&run.stderr, dir.path()));
 }
@@ -431,4 +433,35 @@ fn a_byte_order_mark_is_not_part_of_a_file() {
     refused(&run, 2, "state::date");
     assert!(!run.stderr.contains(bom) && !run.stderr.contains("document"), "{}", run.stderr);
     snap("files-bom-state", &run.stderr);
+}
+
+/// A pull request can add a "rule file" or a "state file" that is a link to
+/// the CI machine's secrets: no command that walks a folder follows it.
+#[test]
+fn a_link_in_a_folder_that_leads_out_of_it_is_not_read() {
+    let rules =
+        "protocol p \"P\" {\n  rule r {\n    when true\n    advise \"x\"\n    priority high\n    timing now\n  }\n}\n";
+    let dir = temp_with(&[("protocols/a.rules", rules), ("states/a.yaml", STATE), ("shared/b.rules", rules)]);
+    let p = dir.path();
+    symlink("/proc/self/environ", p.join("protocols/environ.rules")).unwrap();
+    symlink("/etc/passwd", p.join("states/passwd.yaml")).unwrap();
+    // A link that stays inside the folder is followed as before.
+    symlink("a.rules", p.join("protocols/same.rules")).unwrap();
+    for args in [
+        &["lint", "protocols"][..],
+        &["fmt", "--check", "protocols"],
+        &["evaluate", "states", "--protocols", "protocols"],
+        &["evaluate", "states", "--no-builtin"],
+    ] {
+        let run = recoup_in(p, args);
+        refused(&run, 2, "recoup::outside");
+        leaks_nothing(&run);
+        assert!(
+            run.stderr.contains("leads outside") || run.stdout.contains("leads outside"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    let run = recoup_in(p, &["evaluate", "states", "--no-builtin"]);
+    snap("files-walk-link-outside", &redact(&run.stderr, p));
 }
