@@ -5,15 +5,11 @@
 
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
-use std::process::Command;
+#[path = "support/run.rs"]
+mod run;
 
 fn recoup(args: &[&str]) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_recoup"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs");
+    let output = run::recoup_output(args);
     format!(
         "exit: {}\n--- stdout\n{}--- stderr\n{}",
         output.status.code().map_or("signal".to_string(), |c| c.to_string()),
