@@ -241,11 +241,11 @@ fn run_case(shared: &Program, path: &Path, under: &Path) -> Result<CaseResult, V
     // A case may bring its own rules (engine tests do): they are checked
     // with the prelude alone, instead of the shared program.
     let own = match root.get("rules").map(|e| &e.value) {
-        Some(Node { value: Yaml::Str(text), .. }) => {
+        Some(Node { value: Yaml::Str(text), span }) => {
             let prelude = engine::shipped().iter().find(|(n, _)| *n == engine::PRELUDE).map_or("", |(_, t)| *t);
             let sources = vec![
                 (SourceFile::shipped(engine::PRELUDE, prelude), true),
-                (SourceFile::new(format!("{} (rules)", file.name), text.as_str()), false),
+                (SourceFile::new(file.name.clone(), in_place(&file.text, span.start, text)), false),
             ];
             Some(engine::compile(sources)?)
         }
@@ -475,6 +475,29 @@ pub fn protocols_under_test(program: &Program, results: &[CaseResult]) -> Vec<bo
         }
     }
     under
+}
+
+/// The rule text of a case's `rules: |` block at its own place in the case
+/// file: everything else blanked to spaces (line ends kept), so a diagnostic
+/// gives the case file's line and column, not the block's. `start` is where
+/// the block's content begins. When the file's lines are not the block's
+/// lines with their indentation (a folded or quoted scalar), the block's text
+/// is used as it is, placed at its first line.
+fn in_place(file: &str, start: usize, block: &str) -> String {
+    let first_line = file.get(..start).map_or(0, |before| before.rfind('\n').map_or(0, |i| i + 1));
+    let rest = file.get(first_line..).unwrap_or("");
+    let wanted = block.lines().count();
+    let kept: Vec<&str> = rest.split_inclusive('\n').take(wanted).collect();
+    let same = kept.len() == wanted
+        && kept.iter().zip(block.lines()).all(|(line, own)| line.trim_end_matches(['\n', '\r']).trim() == own.trim());
+    let blank = |text: &str| text.chars().map(|c| if c == '\n' { '\n' } else { ' ' }).collect::<String>();
+    let before = blank(file.get(..first_line).unwrap_or(""));
+    if !same {
+        return before.chars().filter(|c| *c == '\n').chain(block.chars()).collect();
+    }
+    let kept_len: usize = kept.iter().map(|l| l.len()).sum();
+    let after = blank(rest.get(kept_len..).unwrap_or(""));
+    format!("{before}{}{after}", kept.concat())
 }
 
 /// Rules no case shows firing, and rules no case shows not firing, among

@@ -481,3 +481,32 @@ fn odd_numbers_durations_and_dates_get_plain_messages() {
     }
     snap("odd-numbers-durations-and-dates", &shown);
 }
+
+/// A mistake in a test case's own `rules:` block is shown at its line and
+/// column in the case file, not in the block.
+#[test]
+fn a_mistake_in_a_cases_rules_block_points_into_the_case_file() {
+    let case = "name: own rules\nstate:\n  now: 2026-11-28T08:15:00+01:00\n  last_session:\n    kind: easy\n    ended_at: 2026-11-28T07:00:00+01:00\nrules: |\n  protocol p \"P\" {\n    rule r {\n      when last_session.kidn is easy\n      advise \"x\"\n      priority high\n      timing now\n    }\n  }\nfires: [p.r]\n";
+    let dir = temp_with(&[("case.yaml", case)]);
+    let run = recoup_in(dir.path(), &["test", "case.yaml"]);
+    refused(&run, 1, "check::unknown-name");
+    assert!(run.stderr.contains("[case.yaml:10:12]"), "{}", run.stderr);
+    assert!(run.stderr.contains("10 │       when last_session.kidn is easy"), "{}", run.stderr);
+}
+
+/// A syntax error after a block of nested aliases (a "billion laughs") is
+/// shown where it is, not at 1:1, and the aliases are never expanded.
+#[test]
+fn a_syntax_error_after_a_billion_laughs_block_points_at_itself() {
+    let text = "a: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\nnow: 2026-11-28T08:15:00+01:00\nlast_session:\n  kind: easy\n   ended_at: x: y\n";
+    let dir = temp_with(&[("laughs.yaml", text)]);
+    let run = recoup_in(dir.path(), &["evaluate", "laughs.yaml"]);
+    refused(&run, 2, "state::syntax");
+    assert!(run.stderr.contains("[laughs.yaml:8:12]"), "{}", run.stderr);
+    // Without the syntax error, the aliases themselves are refused.
+    let dir =
+        temp_with(&[("laughs.yaml", &text.replace("   ended_at: x: y\n", "  ended_at: 2026-11-28T07:00:00+01:00\n"))]);
+    let run = recoup_in(dir.path(), &["evaluate", "laughs.yaml"]);
+    refused(&run, 2, "state::syntax");
+    assert!(run.stderr.contains("anchors and aliases"), "{}", run.stderr);
+}
