@@ -224,6 +224,11 @@ fn run(program: &Program, facts: &[Value], trace_all: bool, out: &mut Outcome) {
         } else {
             (0..0, 0..0)
         };
+        // Advice that needs a value nobody knows (a fact left out, a define
+        // that divides by zero) cannot be given: the rule is undecided, and
+        // no athlete ever reads the word "unknown" in place of a number.
+        let holes_unknown = values.get(advice.start..because.end).is_some_and(|v| v.iter().any(Value::is_missing));
+        let status = if status == Status::Fired && holes_unknown { Status::Unknown } else { status };
         let words_start = values.len();
         if status == Status::Fired {
             for record in records.get(trace.clone()).unwrap_or_default() {

@@ -510,3 +510,29 @@ fn a_syntax_error_after_a_billion_laughs_block_points_at_itself() {
     refused(&run, 2, "state::syntax");
     assert!(run.stderr.contains("anchors and aliases"), "{}", run.stderr);
 }
+
+/// A define that divides by zero is unknown, and advice that needs it is not
+/// given: no athlete reads "Ratio is unknown". The rule is undecided, as
+/// `explain` shows.
+#[test]
+fn advice_never_shows_unknown_in_place_of_a_value() {
+    let rules = "define ratio = last_session.distance / (last_session.distance - last_session.distance)\n  \"the distance ratio\"\n\nprotocol dz \"Division\" {\n  source \"test\"\n  rule r {\n    when last_session.kind is easy\n    advise \"Ratio is {ratio:num} now.\"\n    because \"testing\"\n    priority low\n    timing today\n    category heat\n  }\n}\n";
+    let state = "now: 2026-11-28T08:15:00+01:00\nlast_session:\n  kind: easy\n  ended_at: 2026-11-28T07:00:00+01:00\n  distance: 10km\n";
+    let dir = temp_with(&[("p/dz.rules", rules), ("s.yaml", state)]);
+    for args in [
+        &["evaluate", "s.yaml", "--protocols", "p"][..],
+        &["evaluate", "s.yaml", "--protocols", "p", "--format", "markdown"],
+    ] {
+        let run = recoup_in(dir.path(), args);
+        assert_eq!(run.status, Some(0), "{}", run.stderr);
+        assert!(!run.stdout.contains("Ratio is"), "{}", run.stdout);
+        assert!(!run.stdout.contains("dz.r"), "{}", run.stdout);
+    }
+    let run = recoup_in(dir.path(), &["explain", "s.yaml", "dz.r", "--protocols", "p"]);
+    assert!(run.stdout.starts_with("dz.r: unknown"), "{}", run.stdout);
+    // With a distance that does not divide by zero the advice is given.
+    let ok = rules.replace("(last_session.distance - last_session.distance)", "(last_session.distance - 5km)");
+    let dir = temp_with(&[("p/dz.rules", &ok), ("s.yaml", state)]);
+    let run = recoup_in(dir.path(), &["evaluate", "s.yaml", "--protocols", "p"]);
+    assert!(run.stdout.contains("Ratio is 2 now."), "{}", run.stdout);
+}
