@@ -291,21 +291,27 @@ pub fn walk(path: &Path, wanted: &Wanted) -> Found {
     found
 }
 
-/// Where the symbolic links inside a walked folder may lead: the repository
-/// the folder is in (the nearest folder above it holding `.git`), else the
-/// folder itself. A rule file in a pull request can be a link to
-/// `/proc/self/environ`; a parse error would then print a line of the CI
-/// machine's environment.
-fn root_of(dir: &Path) -> PathBuf {
-    let real = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-    real.ancestors().find(|a| a.join(".git").exists()).map_or_else(|| real.clone(), Path::to_path_buf)
+/// The folder files under `path` may come from: the repository `path` is
+/// in (the nearest folder above it holding `.git`), else `path`'s folder
+/// itself (for a file, its folder). A folder's symbolic links may lead only
+/// there, and a test case may read only there: a rule file in a pull
+/// request can be a link to `/proc/self/environ`, and a diagnostic would
+/// then print a line of the CI machine's environment.
+pub fn root_of(path: &Path) -> PathBuf {
+    let folder = if path.is_dir() { path } else { path.parent().unwrap_or(Path::new(".")) };
+    let folder = if folder.as_os_str().is_empty() { Path::new(".") } else { folder };
+    let folder = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
+    folder.ancestors().find(|a| a.join(".git").exists()).map_or_else(|| folder.clone(), Path::to_path_buf)
 }
 
 /// A link in a walked folder whose target lies outside `root`, as an error.
 fn leads_outside(path: &Path, root: &Path) -> Option<Diagnostic> {
-    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    // Only links are resolved: a plain entry costs one `lstat`.
+    if !std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return None;
+    }
     let real = std::fs::canonicalize(path).ok()?;
-    (is_link && !real.starts_with(root)).then(|| {
+    (!real.starts_with(root)).then(|| {
         Diagnostic::error(
             "recoup::outside",
             format!("`{}` is a symbolic link that leads outside `{}`; it was not read", path.display(), root.display()),

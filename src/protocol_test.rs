@@ -93,14 +93,14 @@ impl CaseResult {
 
 /// Every case file under the paths: `.yaml`/`.yml` files (any case) of a
 /// folder, not its sub-folders, sorted; see [`files::walk`] for the policy.
-/// Each comes with the root it may reference files under (see [`root_of`]).
+/// Each comes with the root it may reference files under (see [`files::root_of`]).
 pub fn case_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, PathBuf)>, Vec<Diagnostic>> {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
         let found = files::walk(path, &files::TEST_CASES);
         errors.extend(found.errors().cloned());
-        let root = root_of(path);
+        let root = files::root_of(path);
         out.extend(found.files.into_iter().map(|f| (f, root.clone())));
     }
     if errors.is_empty() {
@@ -110,20 +110,11 @@ pub fn case_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, PathBuf)>, Vec<Diag
     }
 }
 
-/// The folder a case may read files under: the repository the test folder
-/// is in (the nearest folder above it holding `.git`), else the test folder
-/// itself (for a case file named directly, its folder).
-///
-/// DECISION: the repository, not just the test folder: the shipped cases
-/// share the example states in `examples/` (`../../examples/...`), and a
-/// coach's repository is laid out the same way. Hidden files and folders
-/// (`.git`, `.env`) are refused even inside it.
-pub fn root_of(path: &Path) -> PathBuf {
-    let folder = if path.is_dir() { path } else { path.parent().unwrap_or(Path::new(".")) };
-    let folder = if folder.as_os_str().is_empty() { Path::new(".") } else { folder };
-    let folder = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
-    folder.ancestors().find(|a| a.join(".git").exists()).map_or_else(|| folder.clone(), Path::to_path_buf)
-}
+// DECISION: a case may read files under the repository the test folder is
+// in (`files::root_of`), not just the test folder: the shipped cases share
+// the example states in `examples/` (`../../examples/...`), and a coach's
+// repository is laid out the same way. Hidden files and folders (`.git`,
+// `.env`) are refused even inside it.
 
 /// Run every case. `Err` holds only what stops the run as a whole (a path
 /// that cannot be read, no cases at all). A case that cannot run (bad case

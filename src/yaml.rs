@@ -284,9 +284,7 @@ fn serde_error(text: &str, err: &serde_yaml::Error) -> YamlError {
     // serde_yaml reads a whole number past u64 as a 128-bit integer and then
     // complains in its own terms ("invalid type: integer … as u128").
     if message.contains(" as u128") || message.contains(" as i128") {
-        let mut e = YamlError::new("this whole number is too large", span);
-        e.help = Some("write a number a running log could hold, such as `42` or `7.5`".into());
-        return e;
+        return too_large(span);
     }
     YamlError::new(message, span)
 }
@@ -560,6 +558,13 @@ fn decoration_span(text: &str, sigil: char, node: &Span) -> Span {
     start..at + end
 }
 
+/// A whole number past 64 bits, whether serde_yaml or our own typing saw it.
+fn too_large(span: Span) -> YamlError {
+    let mut e = YamlError::new("this whole number is too large", span);
+    e.help = Some("write a number a running log could hold, such as `42` or `7.5`".into());
+    e
+}
+
 fn anchor_error(span: Span) -> YamlError {
     YamlError::new("anchors and aliases (`&name`, `*name`) are not supported; write the value out", span)
 }
@@ -574,9 +579,7 @@ fn scalar_value(v: &serde_yaml::Value, span: &Span) -> Option<Result<Value, Yaml
             if let Some(i) = n.as_i64() {
                 Value::Int(i)
             } else if n.is_u64() {
-                let mut e = YamlError::new("this whole number is too large", span.clone());
-                e.help = Some("write a number a running log could hold, such as `42` or `7.5`".into());
-                return Some(Err(e));
+                return Some(Err(too_large(span.clone())));
             } else {
                 match n.as_f64() {
                     Some(f) if f.is_finite() => Value::Float(f),
