@@ -159,7 +159,7 @@ pub fn run_dir(
     if let Some(d) = found.errors().next() {
         return Err(io::Error::other(d.message.clone()));
     }
-    let paths: Vec<PathBuf> = found.files.into_iter().filter(|p| !crate::import::is_history_file(p)).collect();
+    let paths: Vec<PathBuf> = found.files.into_iter().filter(|p| !crate::files::is_history_file(p)).collect();
     let mut summary = Summary::default();
     let mut buffers: Vec<Scratch> = Vec::new();
     for chunk in paths.chunks(CHUNK) {

@@ -427,6 +427,12 @@ fn walk_dir(dir: &Path, wanted: &Wanted, levels: usize, root: &Path, ancestors: 
     ancestors.pop();
 }
 
+/// Whether a file is an athlete's history file, `NAME.history.yaml` (so a
+/// folder of states skips it; `recoup import` writes them).
+pub fn is_history_file(path: &Path) -> bool {
+    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(".history.yaml"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

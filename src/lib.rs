@@ -33,43 +33,78 @@
 // (clippy.toml); integration tests and benches keep the crate-wide warning.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-mod api;
-pub mod ast;
-pub mod batch;
-pub mod builtins;
-pub mod cap;
-pub mod check;
-pub mod diagnostic;
-pub mod engine;
-pub mod eval;
-pub mod files;
-pub mod format;
-pub mod import;
-pub mod init;
-pub mod line_index;
-pub mod lint;
-#[cfg(feature = "cli")]
-pub mod lsp;
-pub mod parser;
-pub mod program;
-pub mod protocol_test;
-pub mod reference;
-pub mod render;
-#[cfg(feature = "cli")]
-pub mod report;
-pub mod scan;
-pub mod schema;
-pub mod snippet;
-pub mod state;
-pub mod terminal;
-pub mod timeline;
-pub mod units;
-pub mod value;
-pub mod yaml;
+/// Declares the crate's internal modules: `pub(crate)` for a library user,
+/// who sees only the supported API below; public but hidden from the docs
+/// under the non-default `internals` feature, which this crate's own tests,
+/// benches and fuzz targets turn on (a dev-dependency of the crate on
+/// itself, see `Cargo.toml`) to test the parts one at a time. Nothing
+/// reached through `internals` is a supported interface.
+macro_rules! internal_modules {
+    ($($(#[$attr:meta])* $name:ident),* $(,)?) => {$(
+        $(#[$attr])*
+        #[cfg(feature = "internals")]
+        #[doc(hidden)]
+        pub mod $name;
+        $(#[$attr])*
+        #[cfg(not(feature = "internals"))]
+        // Items that only the command line, the tests or the platform's
+        // batch entry use look dead to the compiler in a build without
+        // them; they are not (and, public before, were never checked).
+        #[allow(dead_code, unused_imports)]
+        pub(crate) mod $name;
+    )*};
+}
 
-pub use api::{Compiler, Evaluation, StateBuilder};
-pub use diagnostic::Diagnostic;
-pub use eval::Outcome;
-pub use program::Program;
-pub use render::Report;
-pub use state::State;
+mod api;
+pub mod batch;
+#[cfg(feature = "cli")]
+pub mod cli;
+
+internal_modules! {
+    ast,
+    builtins,
+    cap,
+    check,
+    diagnostic,
+    engine,
+    eval,
+    files,
+    #[cfg(feature = "cli")]
+    format,
+    #[cfg(feature = "cli")]
+    import,
+    #[cfg(feature = "cli")]
+    init,
+    line_index,
+    #[cfg(feature = "cli")]
+    lint,
+    #[cfg(feature = "cli")]
+    lsp,
+    parser,
+    program,
+    #[cfg(feature = "cli")]
+    protocol_test,
+    #[cfg(feature = "cli")]
+    reference,
+    render,
+    #[cfg(feature = "cli")]
+    report,
+    scan,
+    #[cfg(feature = "cli")]
+    schema,
+    snippet,
+    state,
+    terminal,
+    #[cfg(feature = "cli")]
+    timeline,
+    units,
+    value,
+    yaml,
+}
+
+pub use crate::api::{Compiler, Evaluation, StateBuilder};
+pub use crate::diagnostic::Diagnostic;
+pub use crate::eval::Outcome;
+pub use crate::program::Program;
+pub use crate::render::Report;
+pub use crate::state::{NowSource, State};

@@ -3,12 +3,18 @@
 //! it. Nothing here evaluates anything. `render::lint` holds the lint
 //! output formats.
 
+// The command line's views (lint findings, a squad, explain, timeline):
+// built with the `cli` feature only.
+#[cfg(feature = "cli")]
 pub mod lint;
 
 pub mod dates;
+#[cfg(feature = "cli")]
 mod explain;
 mod readers;
+#[cfg(feature = "cli")]
 pub mod squad;
+#[cfg(feature = "cli")]
 mod timeline;
 
 use std::fmt::Write as _;
@@ -23,7 +29,9 @@ use crate::program::{Program, Template, TemplatePart};
 use crate::units::{self, UnitSystem};
 use crate::value::{Ty, Value};
 
+#[cfg(feature = "cli")]
 pub use explain::{explain, explanations_to_text, Ahead, ConditionResult, Explain, Explanation, Tree};
+#[cfg(feature = "cli")]
 pub use timeline::{timeline, TimelineAdvice, TimelineMoment, TimelineReport, TimelineStop};
 
 /// One athlete's answer: the JSON contract of `recoup evaluate --format json`.

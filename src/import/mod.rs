@@ -160,11 +160,6 @@ pub fn history_path_for(state: &Path) -> PathBuf {
     state.with_file_name(format!("{stem}.history.yaml"))
 }
 
-/// Whether a file is a history file (so a folder of states skips it).
-pub fn is_history_file(path: &Path) -> bool {
-    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(".history.yaml"))
-}
-
 /// `athlete.timezone` from a state file's text, read loosely: the state
 /// may be unfinished while data is being imported into its history.
 pub fn state_time_zone(text: &str) -> Option<Tz> {
