@@ -11,7 +11,7 @@
 //! are the values its reasons show read. `explain` asks for a full trace
 //! instead: no short-circuits, every condition with its value.
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell, RefCell};
 use std::cmp::Ordering;
 use std::ops::Range;
 
@@ -49,6 +49,22 @@ pub enum SuppressReason {
     /// Both rules would give the same advice; the first in output order
     /// keeps it.
     SameAdvice,
+}
+
+/// Why arithmetic gave no value although both its sides were known: the
+/// reason a define (or a rule's own expression) is unknown with every fact it
+/// reads given. Recorded only when it happens, so it costs nothing otherwise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Failure {
+    /// A division whose divisor is 0.
+    DividesByZero,
+    /// Finite numbers whose result is too large for a number.
+    Overflows,
+    /// A result that is no number at all (`never` minus `never`).
+    NotANumber,
+    /// A date or instant moved outside the calendar.
+    DateOutOfRange,
 }
 
 /// One recorded condition: its atom, whether it held, and the value it was
@@ -96,6 +112,10 @@ pub struct Outcome {
     /// allocation per evaluation instead of several per fired rule.
     records: Vec<Record>,
     values: Vec<Value>,
+    /// Defines left unknown by their own arithmetic, by define index, and
+    /// rules left unknown by arithmetic in their own conditions or advice.
+    failed_defines: Vec<(usize, Failure)>,
+    failed_rules: Vec<(usize, Failure)>,
 }
 
 impl Outcome {
@@ -116,6 +136,21 @@ impl Outcome {
     /// condition that held, in trace order, one after the other.
     pub fn word_values(&self, rule: usize) -> &[Value] {
         self.rules.get(rule).and_then(|r| self.values.get(r.words.clone())).unwrap_or_default()
+    }
+    /// Why define `define` is unknown, when its own arithmetic failed (a
+    /// define left unknown by a missing fact or by another define has none).
+    /// Only defines this evaluation computed are known here.
+    pub fn define_failure(&self, define: usize) -> Option<Failure> {
+        self.failed_defines.iter().find(|(d, _)| *d == define).map(|(_, f)| *f)
+    }
+    /// Every define left unknown by its own arithmetic, in the order computed.
+    pub fn failed_defines(&self) -> &[(usize, Failure)] {
+        &self.failed_defines
+    }
+    /// Why rule `rule` is unknown, when arithmetic written in the rule itself
+    /// (not in a define) failed.
+    pub fn rule_failure(&self, rule: usize) -> Option<Failure> {
+        self.failed_rules.iter().find(|(r, _)| *r == rule).map(|(_, f)| *f)
     }
 }
 
@@ -165,11 +200,8 @@ pub fn define_values(program: &Program, facts: &[Value], names: &[&str]) -> Vec<
 pub fn value_of(program: &Program, facts: &[Value], node: &Node) -> Value {
     let (facts, now) = facts_and_now(program, facts);
     let defines: Vec<OnceCell<Value>> = program.defines.iter().map(|_| OnceCell::new()).collect();
-    Evaluator { facts, defines: &defines, define_exprs: &program.defines, now, atoms: &program.atoms }.eval(
-        node,
-        0.0,
-        &mut NoTrace,
-    )
+    let failed = RefCell::new(Vec::new());
+    Evaluator::new(program, facts, &defines, now, &failed).eval(node, 0.0, &mut NoTrace)
 }
 
 /// The facts a program declares (a longer slice is cut to them) and `now`
@@ -189,7 +221,10 @@ fn run(program: &Program, facts: &[Value], trace_all: bool, out: &mut Outcome) {
     // Defines are computed on demand, once each: a program whose rules read
     // none of the prelude's defines pays nothing for them.
     let defines: Vec<OnceCell<Value>> = program.defines.iter().map(|_| OnceCell::new()).collect();
-    let ev = Evaluator { facts, defines: &defines, define_exprs: &program.defines, now, atoms: &program.atoms };
+    out.failed_defines.clear();
+    out.failed_rules.clear();
+    let failed = RefCell::new(std::mem::take(&mut out.failed_defines));
+    let ev = Evaluator::new(program, facts, &defines, now, &failed);
 
     let rules = &mut out.rules;
     let records = &mut out.records;
@@ -238,8 +273,13 @@ fn run(program: &Program, facts: &[Value], trace_all: bool, out: &mut Outcome) {
             }
         }
         let words = words_start..values.len();
+        // Arithmetic that failed in the rule itself, not in a define.
+        if let Some(failure) = ev.failure.take().filter(|_| status == Status::Unknown) {
+            out.failed_rules.push((rules.len(), failure));
+        }
         rules.push(RuleOutcome { status, trace, advice, because, words });
     }
+    out.failed_defines = failed.take();
 
     resolve_suppression(program, rules);
     let active = &mut out.recommendations;
@@ -440,9 +480,54 @@ struct Evaluator<'a> {
     define_exprs: &'a [DefineDef],
     now: Option<DateTime<FixedOffset>>,
     atoms: &'a [Atom],
+    /// The first arithmetic that failed in the expression being computed,
+    /// not yet claimed by a define it left unknown.
+    failure: Cell<Option<Failure>>,
+    /// Defines left unknown by their own arithmetic (`Outcome::failed_defines`).
+    failed: &'a RefCell<Vec<(usize, Failure)>>,
 }
 
-impl Evaluator<'_> {
+impl<'a> Evaluator<'a> {
+    fn new(
+        program: &'a Program,
+        facts: &'a [Value],
+        defines: &'a [OnceCell<Value>],
+        now: Option<DateTime<FixedOffset>>,
+        failed: &'a RefCell<Vec<(usize, Failure)>>,
+    ) -> Self {
+        Evaluator {
+            facts,
+            defines,
+            define_exprs: &program.defines,
+            now,
+            atoms: &program.atoms,
+            failure: Cell::new(None),
+            failed,
+        }
+    }
+
+    /// Compute define `i`: an arithmetic failure in its own expression that
+    /// left it unknown is recorded as its reason (one inside another define
+    /// is that define's; one in a branch not taken is forgotten).
+    fn compute_define(&self, i: usize, expr: &Node) -> Value {
+        let outer = self.failure.take();
+        let value = self.eval(expr, 0.0, &mut NoTrace);
+        if let Some(failure) = self.failure.replace(outer) {
+            if value.is_missing() {
+                self.failed.borrow_mut().push((i, failure));
+            }
+        }
+        value
+    }
+
+    /// Keep the first arithmetic failure of the expression being computed.
+    #[cold]
+    fn arith_failed(&self, op: ArithOp, x: &Value, y: &Value) {
+        if self.failure.get().is_none() {
+            self.failure.set(failure_of(op, x, y));
+        }
+    }
+
     fn slot(&self, slot: Slot) -> Option<&Value> {
         let slot = slot as usize;
         match self.facts.get(slot) {
@@ -452,7 +537,7 @@ impl Evaluator<'_> {
                 let expr = &self.define_exprs.get(i)?.expr;
                 // The checker proved defines acyclic, so computing one never
                 // asks for itself.
-                Some(self.defines.get(i)?.get_or_init(|| self.eval(expr, 0.0, &mut NoTrace)))
+                Some(self.defines.get(i)?.get_or_init(|| self.compute_define(i, expr)))
             }
         }
     }
@@ -532,7 +617,14 @@ impl Evaluator<'_> {
                     None => Value::Missing,
                 }
             }
-            Node::Arith(op, a, b) => arith(*op, self.eval(a, reading, tr), self.eval(b, reading, tr)),
+            Node::Arith(op, a, b) => {
+                let (x, y) = (self.eval(a, reading, tr), self.eval(b, reading, tr));
+                let result = arith(*op, &x, &y);
+                if result.is_missing() && !x.is_missing() && !y.is_missing() {
+                    self.arith_failed(*op, &x, &y);
+                }
+                result
+            }
             Node::Between(v, lo, hi) => {
                 let v = self.eval(v, reading, tr);
                 match (compare(&self.eval(lo, reading, tr), &v), compare(&v, &self.eval(hi, reading, tr))) {
@@ -624,8 +716,8 @@ fn compare(x: &Value, y: &Value) -> Option<Ordering> {
     }
 }
 
-fn arith(op: ArithOp, x: Value, y: Value) -> Value {
-    let result = match (op, &x, &y) {
+fn arith(op: ArithOp, x: &Value, y: &Value) -> Value {
+    let result = match (op, x, y) {
         (ArithOp::Add, Value::Num(a), Value::Num(b)) => a + b,
         (ArithOp::Sub, Value::Num(a), Value::Num(b)) => a - b,
         (ArithOp::Mul, Value::Num(a), Value::Num(b)) => a * b,
@@ -648,10 +740,32 @@ fn arith(op: ArithOp, x: Value, y: Value) -> Value {
         _ => return Value::Missing,
     };
     // An endless duration (`never`) may flow through arithmetic; a result
-    // that is not a number at all gives no answer rather than a nonsense one.
-    if !result.is_nan() {
+    // that is not a number at all, or finite numbers overflowing to an
+    // endless one, gives no answer rather than a nonsense one.
+    if result.is_finite() || (result.is_infinite() && !(finite(x) && finite(y))) {
         Value::Num(result)
     } else {
         Value::Missing
+    }
+}
+
+fn finite(v: &Value) -> bool {
+    !matches!(v, Value::Num(n) if !n.is_finite())
+}
+
+/// Why `arith` gave no value for two known sides (see `Failure`); `None`
+/// when the sides simply do not combine (a date that is `never`).
+#[cold]
+fn failure_of(op: ArithOp, x: &Value, y: &Value) -> Option<Failure> {
+    match (op, x, y) {
+        (ArithOp::Div, Value::Num(_), Value::Num(b)) if *b == 0.0 => Some(Failure::DividesByZero),
+        (_, Value::Num(a), Value::Num(b)) => {
+            let overflow = a.is_finite() && b.is_finite();
+            Some(if overflow { Failure::Overflows } else { Failure::NotANumber })
+        }
+        (_, Value::Instant(_) | Value::Date(_), Value::Num(_) | Value::Instant(_) | Value::Date(_)) => {
+            Some(Failure::DateOutOfRange)
+        }
+        _ => None,
     }
 }

@@ -16,6 +16,7 @@ mod readers;
 pub mod squad;
 #[cfg(feature = "cli")]
 mod timeline;
+mod unknown;
 
 use std::fmt::Write as _;
 
@@ -33,6 +34,7 @@ use crate::value::{Ty, Value};
 pub use explain::{explain, explanations_to_text, Ahead, ConditionResult, Explain, Explanation, Tree};
 #[cfg(feature = "cli")]
 pub use timeline::{timeline, TimelineAdvice, TimelineMoment, TimelineReport, TimelineStop};
+pub use unknown::NotComputed;
 
 /// One athlete's answer: the JSON contract of `recoup evaluate --format json`.
 #[derive(Clone, Debug, Serialize)]
@@ -44,6 +46,10 @@ pub struct Report {
     pub missing_facts: Vec<String>,
     /// The missing facts grouped by the rules they would let decide.
     pub unlocks: Vec<MissingGroup>,
+    /// Values arithmetic could not compute (a define dividing by zero) and
+    /// the rules they left undecided; left out when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_computed: Vec<NotComputed>,
     /// `now`, for headings that depend on the hour.
     #[serde(skip)]
     pub now: Option<DateTime<FixedOffset>>,
@@ -127,7 +133,17 @@ pub fn report(program: &Program, outcome: &Outcome, athlete: Option<String>) -> 
     let missing_facts =
         outcome.missing_facts.iter().filter_map(|&f| program.facts.get(f).map(|f| f.path.clone())).collect();
     let unlocks = missing_groups(program, outcome);
-    Report { athlete, evaluated_at, recommendations, suppressed, missing_facts, unlocks, now: outcome.now }
+    let not_computed = unknown::not_computed(program, outcome);
+    Report {
+        athlete,
+        evaluated_at,
+        recommendations,
+        suppressed,
+        missing_facts,
+        unlocks,
+        not_computed,
+        now: outcome.now,
+    }
 }
 
 pub fn reason_text(reason: &SuppressReason) -> String {
@@ -296,6 +312,16 @@ impl Report {
                     rules: ls(&g.rules),
                     described: ls(&g.described),
                     topics: ls(&g.topics),
+                })
+                .collect(),
+            not_computed: self
+                .not_computed
+                .iter()
+                .map(|n| NotComputed {
+                    define: n.define.as_ref().map(l),
+                    cause: n.cause,
+                    message: l(&n.message),
+                    rules: ls(&n.rules),
                 })
                 .collect(),
             now: self.now,

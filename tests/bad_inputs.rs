@@ -512,27 +512,94 @@ fn a_syntax_error_after_a_billion_laughs_block_points_at_itself() {
 }
 
 /// A define that divides by zero is unknown, and advice that needs it is not
-/// given: no athlete reads "Ratio is unknown". The rule is undecided, as
-/// `explain` shows.
+/// given: no athlete reads "Ratio is unknown". The rule is undecided, and
+/// `explain` and the coach's "Not known" name the define and the cause.
 #[test]
 fn advice_never_shows_unknown_in_place_of_a_value() {
-    let rules = "define ratio = last_session.distance / (last_session.distance - last_session.distance)\n  \"the distance ratio\"\n\nprotocol dz \"Division\" {\n  source \"test\"\n  rule r {\n    when last_session.kind is easy\n    advise \"Ratio is {ratio:num} now.\"\n    because \"testing\"\n    priority low\n    timing today\n    category heat\n  }\n}\n";
+    let rules = "define ratio = last_session.distance / (last_session.distance - last_session.distance)\n  \"the distance ratio\"\n\nprotocol dz \"Division\" {\n  source \"test\"\n  rule r {\n    when last_session.kind is easy\n    advise \"Ratio is {ratio:num} now.\"\n    because \"testing\"\n    priority low\n    timing today\n    category heat\n  }\n  rule c {\n    when last_session.kind is easy and ratio > 1\n    advise \"Ratio above one.\"\n    because \"testing\"\n    priority low\n    timing today\n    category heat\n  }\n}\n";
     let state = "now: 2026-11-28T08:15:00+01:00\nlast_session:\n  kind: easy\n  ended_at: 2026-11-28T07:00:00+01:00\n  distance: 10km\n";
     let dir = temp_with(&[("p/dz.rules", rules), ("s.yaml", state)]);
+    let mut shown = String::new();
     for args in [
         &["evaluate", "s.yaml", "--protocols", "p"][..],
         &["evaluate", "s.yaml", "--protocols", "p", "--format", "markdown"],
+        &["evaluate", "s.yaml", "--protocols", "p", "--audience", "athlete"],
     ] {
         let run = recoup_in(dir.path(), args);
         assert_eq!(run.status, Some(0), "{}", run.stderr);
         assert!(!run.stdout.contains("Ratio is"), "{}", run.stdout);
-        assert!(!run.stdout.contains("dz.r"), "{}", run.stdout);
+        // The coach's "Not known" names the define, the cause and the rules;
+        // the athlete's view names nothing an athlete cannot act on.
+        let not_known: Vec<&str> = run.stdout.lines().filter(|l| l.contains("divides by zero")).collect();
+        if args.contains(&"athlete") {
+            assert!(not_known.is_empty(), "{}", run.stdout);
+        } else {
+            assert_eq!(not_known.len(), 1, "{}", run.stdout);
+            shown.push_str(&format!("---- {}\n{}\n", args.join(" "), not_known.join("\n")));
+        }
     }
-    let run = recoup_in(dir.path(), &["explain", "s.yaml", "dz.r", "--protocols", "p"]);
-    assert!(run.stdout.starts_with("dz.r: unknown"), "{}", run.stdout);
-    // With a distance that does not divide by zero the advice is given.
+    let run = recoup_in(dir.path(), &["evaluate", "s.yaml", "--protocols", "p", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        report["not_computed"],
+        serde_json::json!([{
+            "define": "ratio",
+            "cause": "divides_by_zero",
+            "message": "ratio divides by zero (last_session.distance - last_session.distance is 0)",
+            "rules": ["dz.r", "dz.c"]
+        }])
+    );
+    for rule in ["dz.r", "dz.c"] {
+        let run = recoup_in(dir.path(), &["explain", "s.yaml", rule, "--protocols", "p"]);
+        assert!(run.stdout.starts_with(&format!("{rule}: unknown — ")), "{}", run.stdout);
+        shown.push_str(&format!("---- explain {rule}\n{}", run.stdout));
+    }
+    let run = recoup_in(dir.path(), &["explain", "s.yaml", "dz.c", "--protocols", "p", "--format", "json"]);
+    let explained: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        explained[0]["unknown_because"],
+        serde_json::json!(["ratio divides by zero (last_session.distance - last_session.distance is 0)"])
+    );
+    assert_eq!(explained[0]["conditions"][1]["failed"], serde_json::json!(["ratio divides by zero"]));
+    snap("eval-define-divides-by-zero", &shown);
+    // With a distance that does not divide by zero the advice is given, and
+    // nothing is said about a failure.
     let ok = rules.replace("(last_session.distance - last_session.distance)", "(last_session.distance - 5km)");
     let dir = temp_with(&[("p/dz.rules", &ok), ("s.yaml", state)]);
     let run = recoup_in(dir.path(), &["evaluate", "s.yaml", "--protocols", "p"]);
     assert!(run.stdout.contains("Ratio is 2 now."), "{}", run.stdout);
+    assert!(!run.stdout.contains("divides by zero"), "{}", run.stdout);
+    let run = recoup_in(dir.path(), &["evaluate", "s.yaml", "--protocols", "p", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(report.get("not_computed").is_none(), "{}", run.stdout);
+}
+
+/// Arithmetic that fails for other reasons names its cause too: finite
+/// numbers overflowing, a result that is no number, and a division written
+/// in the rule itself rather than in a define.
+#[test]
+fn arithmetic_that_fails_names_its_cause() {
+    // The language has no exponent: a 201-digit number, twice, overflows.
+    let big = format!("1{}", "0".repeat(200));
+    let rules = format!("define huge = last_session.distance * {big} * {big}\n  \"a distance too large\"\n\nprotocol ar \"Arithmetic\" {{\n  source \"test\"\n  rule big {{\n    when huge > 1km\n    advise \"Far.\"\n    because \"testing\"\n    priority low\n    timing today\n    category heat\n  }}\n  rule own {{\n    when last_session.distance / (last_session.distance - 10km) > 1\n    advise \"Own.\"\n    because \"testing\"\n    priority low\n    timing today\n    category heat\n  }}\n}}\n");
+    let state = "now: 2026-11-28T08:15:00+01:00\nlast_session:\n  kind: easy\n  ended_at: 2026-11-28T07:00:00+01:00\n  distance: 10km\n";
+    let dir = temp_with(&[("p/ar.rules", &rules), ("s.yaml", state)]);
+    let run = recoup_in(dir.path(), &["explain", "s.yaml", "ar.big", "--protocols", "p"]);
+    assert!(run.stdout.starts_with("ar.big: unknown — huge overflows"), "{}", run.stdout);
+    let run = recoup_in(dir.path(), &["explain", "s.yaml", "ar.own", "--protocols", "p"]);
+    assert!(run.stdout.starts_with("ar.own: unknown — arithmetic in the rule divides by zero"), "{}", run.stdout);
+    let run = recoup_in(dir.path(), &["evaluate", "s.yaml", "--protocols", "p", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let causes: Vec<(&serde_json::Value, &str)> = report["not_computed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| (&n["define"], n["cause"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        causes,
+        [(&serde_json::json!("huge"), "overflows"), (&serde_json::Value::Null, "divides_by_zero")],
+        "{}",
+        run.stdout
+    );
 }

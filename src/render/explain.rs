@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
-use super::{condition_text, reason_text};
+use super::{condition_text, reason_text, unknown};
 use crate::eval::{self, Outcome, Record, Status};
 use crate::program::{Atom, CmpOp, Node, Program};
 use crate::timeline::{self, Scan};
@@ -29,6 +29,11 @@ pub struct Explanation {
     pub blocked_by: Vec<String>,
     /// If nothing but time changes: when the rule fires and stops.
     pub ahead: Option<Ahead>,
+    /// For an unknown rule, what no missing fact explains: a define whose
+    /// arithmetic failed ("ratio divides by zero (b is 0)"), one its advice
+    /// needs, or arithmetic in the rule itself.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unknown_because: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -44,6 +49,10 @@ pub struct ConditionResult {
     /// The defines the condition reads (through other defines too), with
     /// their values: `since_session = 4 days`.
     pub uses: Vec<String>,
+    /// For an unknown condition, the defines it reads that arithmetic left
+    /// unknown: "ratio divides by zero".
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub failed: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -117,6 +126,13 @@ impl Explain<'_> {
                 _ => None,
             };
             let uses = inner.map(|n| self.uses(atom, n, system)).unwrap_or_default();
+            let failed = match inner {
+                Some(node) if rec.result.is_missing() => unknown::failed_defines_read(program, outcome, &[node])
+                    .into_iter()
+                    .map(|(d, f)| unknown::short_words(program, d, f))
+                    .collect(),
+                _ => Vec::new(),
+            };
             conditions.push(ConditionResult {
                 clause: if atom.in_unless { "unless" } else { "when" },
                 condition: condition_text(program, rec, system),
@@ -128,6 +144,7 @@ impl Explain<'_> {
                 missing,
                 margin,
                 uses,
+                failed,
             });
         }
         let when = tree(&rule.when, trace);
@@ -139,7 +156,17 @@ impl Explain<'_> {
             .map(|a| a.text.clone())
             .collect();
         let ahead = self.scan.map(|(scan, days)| self.ahead(scan, days, i));
-        Some(Explanation { rule: rule.id.clone(), status, suppressed_by, conditions, when, blocked_by, ahead })
+        let unknown_because = unknown::rule_reasons(program, outcome, Some(self.facts), i);
+        Some(Explanation {
+            rule: rule.id.clone(),
+            status,
+            suppressed_by,
+            conditions,
+            when,
+            blocked_by,
+            ahead,
+            unknown_because,
+        })
     }
 
     /// How far a failed comparison of a quantity is from holding.
@@ -330,8 +357,9 @@ fn mark(result: &str) -> &'static str {
 fn condition_line(out: &mut String, c: &ConditionResult, first_pad: &str, pad: &str, show_mark: bool) {
     let missing = if c.missing.is_empty() { String::new() } else { format!(" — missing: {}", c.missing.join(", ")) };
     let margin = c.margin.as_deref().map(|m| format!(" — {m}")).unwrap_or_default();
+    let failed = if c.failed.is_empty() { String::new() } else { format!(" — {}", c.failed.join(", ")) };
     let mark = if show_mark { mark(c.result) } else { "" };
-    let _ = writeln!(out, "{first_pad}{}{}{margin}{missing}", mark, c.condition);
+    let _ = writeln!(out, "{first_pad}{}{}{margin}{missing}{failed}", mark, c.condition);
     if !c.uses.is_empty() {
         let _ = writeln!(out, "{pad}    uses {}", c.uses.join(", "));
     }
@@ -375,7 +403,9 @@ pub fn explanations_to_text(explanations: &[Explanation]) -> String {
     for e in explanations.iter().map(for_humans) {
         let e = &e;
         let by = e.suppressed_by.as_deref().map(|b| format!(" by {b}")).unwrap_or_default();
-        let _ = writeln!(out, "{}: {}{by}", e.rule, e.status);
+        let because =
+            if e.unknown_because.is_empty() { String::new() } else { format!(" — {}", e.unknown_because.join("; ")) };
+        let _ = writeln!(out, "{}: {}{by}{because}", e.rule, e.status);
         match &e.when {
             Tree::Condition(i) => {
                 if let Some(c) = e.conditions.get(*i) {
@@ -435,6 +465,7 @@ fn for_humans(e: &Explanation) -> Explanation {
                 missing: ls(&c.missing),
                 margin: c.margin.as_ref().map(l),
                 uses: ls(&c.uses),
+                failed: ls(&c.failed),
             })
             .collect(),
         when: e.when.clone(),
@@ -446,6 +477,7 @@ fn for_humans(e: &Explanation) -> Explanation {
             fires_until: a.fires_until.as_ref().map(l),
             fires_until_when: ls(&a.fires_until_when),
         }),
+        unknown_because: ls(&e.unknown_because),
     }
 }
 

@@ -155,22 +155,32 @@ impl Report {
     }
 
     /// The grouped "not known" lines of the coach's view.
+    /// With values arithmetic could not compute, each is named with its
+    /// cause and the rules it left undecided, and the heading counts those
+    /// rules too.
     pub(super) fn missing_text(&self, markdown: bool) -> String {
         let mut out = String::new();
-        if self.unlocks.is_empty() {
+        if self.unlocks.is_empty() && self.not_computed.is_empty() {
             return out;
         }
-        let rules: std::collections::BTreeSet<&String> = self.unlocks.iter().flat_map(|g| &g.rules).collect();
+        let rules: std::collections::BTreeSet<&String> =
+            self.unlocks.iter().flat_map(|g| &g.rules).chain(self.not_computed.iter().flat_map(|n| &n.rules)).collect();
         let code = |f: &str| if markdown { format!("`{f}`") } else { f.to_string() };
+        let why = if self.not_computed.is_empty() { " for lack of facts" } else { "" };
+        let mut lines: Vec<String> = self.unlocks.iter().map(|g| g.line(&code)).collect();
+        lines.extend(self.not_computed.iter().map(|n| {
+            let ids: Vec<String> = n.rules.iter().map(|r| code(r)).collect();
+            format!("{}, so {} could not decide: {}", n.message, count(n.rules.len()), and_list(&ids))
+        }));
         if markdown {
-            let _ = writeln!(out, "\n## Not known\n\n{} could not decide for lack of facts:\n", count(rules.len()));
-            for g in &self.unlocks {
-                let _ = writeln!(out, "- {}", g.line(&code));
+            let _ = writeln!(out, "\n## Not known\n\n{} could not decide{why}:\n", count(rules.len()));
+            for line in lines {
+                let _ = writeln!(out, "- {line}");
             }
         } else {
-            let _ = writeln!(out, "\nNot known: {} could not decide for lack of facts", count(rules.len()));
-            for g in &self.unlocks {
-                let _ = writeln!(out, "  {}", g.line(&code));
+            let _ = writeln!(out, "\nNot known: {} could not decide{why}", count(rules.len()));
+            for line in lines {
+                let _ = writeln!(out, "  {line}");
             }
         }
         out
