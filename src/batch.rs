@@ -19,8 +19,9 @@ use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::program::Program;
+use crate::render::json_line::{JsonLine, LineScratch};
 use crate::state::{self, NowSource};
-use crate::{eval, files, render};
+use crate::{eval, files};
 
 /// States read, evaluated and written per round: the bound on memory.
 pub const CHUNK: usize = 2048;
@@ -66,6 +67,7 @@ pub fn run_lines(
     let mut input = input;
     let mut chunk: Vec<Result<String, Diagnostic>> = Vec::with_capacity(CHUNK);
     let mut buffers: Vec<Scratch> = Vec::new();
+    let json = JsonLine::new(program);
     loop {
         chunk.clear();
         let mut bytes = 0;
@@ -79,7 +81,7 @@ pub fn run_lines(
         }
         let first_line = summary.states + 1;
         let results = in_parallel(&chunk, options.jobs, &mut buffers, |i, line, scratch| match line {
-            Ok(text) => line_result(program, first_line + i, text, options.now, scratch),
+            Ok(text) => line_result(&json, first_line + i, text, options.now, scratch),
             Err(d) => rejected_line(first_line + i, d, 1, scratch),
         });
         finish_chunk(out, &mut summary, chunk.len(), results, &buffers)?;
@@ -162,9 +164,10 @@ pub fn run_dir(
     let paths: Vec<PathBuf> = found.files.into_iter().filter(|p| !crate::files::is_history_file(p)).collect();
     let mut summary = Summary::default();
     let mut buffers: Vec<Scratch> = Vec::new();
+    let json = JsonLine::new(program);
     for chunk in paths.chunks(CHUNK) {
         let results = in_parallel(chunk, options.jobs, &mut buffers, |_, path, scratch| {
-            file_result(program, path, options.now, scratch)
+            file_result(&json, path, options.now, scratch)
         });
         finish_chunk(out, &mut summary, chunk.len(), results, &buffers)?;
         progress(&summary);
@@ -195,6 +198,7 @@ fn finish_chunk(
 struct Scratch {
     out: Vec<u8>,
     outcome: eval::Outcome,
+    line: LineScratch,
 }
 
 /// Run `work` over `items` on up to `jobs` threads, each taking a
@@ -235,9 +239,9 @@ fn in_parallel<T: Sync>(
 }
 
 /// One line's output, and whether its state was accepted.
-fn line_result(program: &Program, line: usize, text: &str, now: NowSource, scratch: &mut Scratch) -> bool {
+fn line_result(json: &JsonLine<'_>, line: usize, text: &str, now: NowSource, scratch: &mut Scratch) -> bool {
     let file = SourceFile::new(format!("line {line}"), text);
-    let ok = match evaluate_json(program, &file, now, scratch) {
+    let ok = match evaluate_json(json, &file, now, scratch) {
         Ok(()) => true,
         Err(d) => {
             let (_, column) = position(&d, &file);
@@ -265,10 +269,10 @@ fn write_json(out: &mut Vec<u8>, value: &impl serde::Serialize) {
     let _ = serde_json::to_writer(out, value);
 }
 
-fn file_result(program: &Program, path: &Path, now: NowSource, scratch: &mut Scratch) -> bool {
+fn file_result(json: &JsonLine<'_>, path: &Path, now: NowSource, scratch: &mut Scratch) -> bool {
     let name = path.display().to_string();
     let loaded = state::read_state_file(path).map_err(|d| (d, None));
-    let ok = match loaded.and_then(|file| evaluate_json(program, &file, now, scratch).map_err(|d| (d, Some(file)))) {
+    let ok = match loaded.and_then(|file| evaluate_json(json, &file, now, scratch).map_err(|d| (d, Some(file)))) {
         Ok(()) => true,
         Err((d, file)) => {
             let (line, column) = file.map_or((1, 1), |f| position(&d, &f));
@@ -285,11 +289,12 @@ fn file_result(program: &Program, path: &Path, now: NowSource, scratch: &mut Scr
 /// newline) into the scratch's output, or the first diagnostic that
 /// rejected it (then nothing is written).
 fn evaluate_json(
-    program: &Program,
+    json: &JsonLine<'_>,
     file: &Arc<SourceFile>,
     now: NowSource,
     scratch: &mut Scratch,
 ) -> Result<(), Diagnostic> {
+    let program = json.program();
     let st = state::load(program, file, now).map_err(|mut errors| {
         if errors.is_empty() {
             Diagnostic::error("recoup::internal", "the state was rejected without a reason")
@@ -298,8 +303,7 @@ fn evaluate_json(
         }
     })?;
     eval::evaluate_into(program, &st.facts, &mut scratch.outcome);
-    let report = render::report(program, &scratch.outcome, st.athlete_name(program));
-    write_json(&mut scratch.out, &report);
+    json.write(&scratch.outcome, json.athlete(&st.facts), &mut scratch.line, &mut scratch.out);
     Ok(())
 }
 

@@ -11,6 +11,7 @@ pub mod lint;
 pub mod dates;
 #[cfg(feature = "cli")]
 mod explain;
+pub mod json_line;
 mod readers;
 #[cfg(feature = "cli")]
 pub mod squad;
@@ -171,27 +172,38 @@ pub fn fill(
             TemplatePart::Text(t) => out.push_str(t),
             TemplatePart::Hole { ty, bare_number, .. } => {
                 let value = values.next().unwrap_or(&Value::Missing);
-                match (value, ty) {
-                    (Value::Num(v), Ty::Num(dim)) if *bare_number => {
-                        out.push_str(&units::format_parts(*v, *dim, system).0)
-                    }
-                    (Value::Enum(i), Ty::Enum(e)) => out.push_str(&enum_words(program, *e, *i)),
-                    (Value::List(items), Ty::List(item)) if matches!(**item, Ty::Enum(_)) => {
-                        let words: Vec<String> = items
-                            .iter()
-                            .map(|v| match (v, &**item) {
-                                (Value::Enum(i), Ty::Enum(e)) => enum_words(program, *e, *i),
-                                _ => dates::show(v, item, program, system, now),
-                            })
-                            .collect();
-                        out.push_str(&join_words(&words));
-                    }
-                    _ => out.push_str(&dates::show(value, ty, program, system, now)),
-                }
+                fill_hole(program, ty, *bare_number, value, system, now, &mut out);
             }
         }
     }
     out
+}
+
+/// One hole of a template, filled with its value, appended to `out`.
+pub(crate) fn fill_hole(
+    program: &Program,
+    ty: &Ty,
+    bare_number: bool,
+    value: &Value,
+    system: UnitSystem,
+    now: Option<DateTime<FixedOffset>>,
+    out: &mut String,
+) {
+    match (value, ty) {
+        (Value::Num(v), Ty::Num(dim)) if bare_number => out.push_str(&units::format_parts(*v, *dim, system).0),
+        (Value::Enum(i), Ty::Enum(e)) => out.push_str(&enum_words(program, *e, *i)),
+        (Value::List(items), Ty::List(item)) if matches!(**item, Ty::Enum(_)) => {
+            let words: Vec<String> = items
+                .iter()
+                .map(|v| match (v, &**item) {
+                    (Value::Enum(i), Ty::Enum(e)) => enum_words(program, *e, *i),
+                    _ => dates::show(v, item, program, system, now),
+                })
+                .collect();
+            out.push_str(&join_words(&words));
+        }
+        _ => out.push_str(&dates::show(value, ty, program, system, now)),
+    }
 }
 
 fn enum_words(program: &Program, enum_index: usize, value: u16) -> String {

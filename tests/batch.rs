@@ -209,3 +209,100 @@ fn json_fast_path_gives_the_yaml_paths_diagnostics() {
         assert_eq!(render(&fast), render(&slow), "{text}");
     }
 }
+
+/// Every batch line is the `--format json` report of its state, byte for
+/// byte: the batch writes it from pre-escaped text (`render::json_line`),
+/// the single-state path through serde. The states are the shipped
+/// protocols' test cases (fired, suppressed and conflicting rules, dates,
+/// enums in advice, missing facts and what they unlock), each as a JSON
+/// line, with athletes whose names need escaping.
+#[test]
+fn batch_lines_are_the_json_report_byte_for_byte() {
+    let shipped = engine::load(&Selection::default()).unwrap_or_else(|_| panic!("shipped protocols check"));
+    let mut lines: Vec<String> = Vec::new();
+    let mut cases: Vec<_> = std::fs::read_dir("protocols/tests").unwrap().map(|e| e.unwrap().path()).collect();
+    cases.sort();
+    for path in cases.iter().filter(|p| p.extension().is_some_and(|e| e == "yaml")) {
+        let case: serde_yaml::Value = serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        if let Some(state) = case.get("state") {
+            lines.push(serde_json::to_string(state).unwrap());
+        }
+    }
+    assert!(lines.len() > 100, "{}", lines.len());
+    for name in ["Zoë \"Z\" Ødegård", "tab\there\nnew line \u{1} \\ end", "😀 \u{2028}"] {
+        let mut state: serde_json::Value = serde_json::from_str(&lines[0]).unwrap();
+        state["athlete"]["name"] = name.into();
+        lines.push(state.to_string());
+    }
+    let fixtures: Vec<String> = ["jo.json", "injured.yaml", "sam-imperial.yaml"]
+        .iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(format!("tests/fixtures/states/{p}")).unwrap();
+            serde_json::to_string(&serde_yaml::from_str::<serde_yaml::Value>(&text).unwrap()).unwrap()
+        })
+        .chain((0..3).map(|i| state_line(&format!("fixture {i}"))))
+        .collect();
+    let now = NowSource {
+        override_now: None,
+        fallback: Some(chrono::DateTime::parse_from_rfc3339("2026-11-28T09:30:00+01:00").unwrap()),
+    };
+    // Two rules in conflict (`conflict over`), and text that needs escaping
+    // in every place a program's own text reaches the report.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("odd.rules"), ODD_RULES).unwrap();
+    let odd = engine::load(&Selection { no_builtin: true, paths: vec![dir.path().into()] })
+        .unwrap_or_else(|_| panic!("odd.rules checks"));
+    let mut seen = String::new();
+    for (program, lines) in [(&shipped, &lines), (&program(), &fixtures), (&odd, &lines)] {
+        let input = lines.join("\n");
+        let mut out = Vec::new();
+        batch::run_lines(program, input.as_bytes(), &mut out, Options { jobs: 2, now }, |_| {}).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        seen.push_str(&out);
+        let out: Vec<&str> = out.lines().collect();
+        assert_eq!(out.len(), lines.len());
+        for (line, got) in lines.iter().zip(out) {
+            let file: Arc<SourceFile> = SourceFile::new("state.json", line.as_str());
+            let st = state::load(program, &file, now).unwrap_or_else(|e| panic!("{line}: {e:?}"));
+            let outcome = recoup::eval::evaluate(program, &st.facts);
+            let report = recoup::render::report(program, &outcome, st.athlete_name(program));
+            assert_eq!(got, serde_json::to_string(&report).unwrap(), "{line}");
+        }
+    }
+    // The states reach every part of the report.
+    for part in [
+        r#""reason":"conflict over cold_therapy""#,
+        r#""reason":"declared""#,
+        r#""unlocks":[{"facts":["#,
+        r#""because":"Blood flow \\ warmth.""#,
+        r#""source":"a \"source\" with é""#,
+        r#""athlete":"tab\there\nnew line \u0001 \\ end""#,
+        r#""advice":"Drink about 57 fl oz with some salt.""#,
+    ] {
+        assert!(seen.contains(part), "no {part}");
+    }
+}
+
+const ODD_RULES: &str = r#"protocol odd "Odd \"quoted\" title" {
+  source "a \"source\" with é"
+
+  rule warm {
+    when since_session < 6h
+    advise "Warm up: it has been {since_session} since \"{last_session.kind}\"."
+    because "Blood flow \\ warmth."
+    priority high
+    timing today
+    category heat
+    for cold_therapy
+  }
+
+  rule cold {
+    when since_session < 6h
+    advise "Cold bath \"now\"."
+    priority low
+    timing today
+    category cold
+    against cold_therapy
+  }
+}
+"#;
