@@ -14,6 +14,7 @@
 //! rest go on.
 
 use std::io::{self, BufRead, Write};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -65,48 +66,68 @@ pub fn run_lines(
 ) -> io::Result<Summary> {
     let mut summary = Summary::default();
     let mut input = input;
-    let mut chunk: Vec<Result<String, Diagnostic>> = Vec::with_capacity(CHUNK);
+    let mut chunk = Lines::default();
     let mut buffers: Vec<Scratch> = Vec::new();
     let json = JsonLine::new(program);
     loop {
-        chunk.clear();
-        let mut bytes = 0;
-        while chunk.len() < CHUNK && bytes < CHUNK_BYTES {
-            let Some(line) = next_line(&mut input, files::STATE.bytes)? else { break };
-            bytes += line.as_ref().map_or(0, String::len);
-            chunk.push(line);
+        chunk.text.clear();
+        chunk.lines.clear();
+        while chunk.lines.len() < CHUNK && chunk.text.len() < CHUNK_BYTES {
+            let Some(line) = next_line(&mut input, files::STATE.bytes, &mut chunk.text)? else { break };
+            chunk.lines.push(line);
         }
-        if chunk.is_empty() {
+        if chunk.lines.is_empty() {
             return Ok(summary);
         }
+        // Every line kept in the buffer was checked to be UTF-8 as it was
+        // read, and the lines that were not are not in it.
+        let text = std::str::from_utf8(&chunk.text).unwrap_or_default();
         let first_line = summary.states + 1;
-        let results = in_parallel(&chunk, options.jobs, &mut buffers, |i, line, scratch| match line {
-            Ok(text) => line_result(&json, first_line + i, text, options.now, scratch),
+        let results = in_parallel(&chunk.lines, options.jobs, &mut buffers, |i, line, scratch| match line {
+            Ok(range) => {
+                let line_text = text.get(range.clone()).unwrap_or_default();
+                line_result(&json, first_line + i, line_text, options.now, scratch)
+            }
             Err(d) => rejected_line(first_line + i, d, 1, scratch),
         });
-        finish_chunk(out, &mut summary, chunk.len(), results, &buffers)?;
+        finish_chunk(out, &mut summary, chunk.lines.len(), results, &buffers)?;
         progress(&summary);
     }
 }
 
-/// The next line of a JSON Lines input, without its line ending, read
-/// without ever holding more than `limit` bytes of it: a longer line (or
-/// one that is not UTF-8) is an error for that line alone, and the rest of
-/// it is skipped. `None` at the end of the input.
-fn next_line(input: &mut impl BufRead, limit: u64) -> io::Result<Option<Result<String, Diagnostic>>> {
-    let mut buf = Vec::new();
-    let read = io::Read::take(&mut *input, limit.saturating_add(2)).read_until(b'\n', &mut buf)?;
+/// One round's lines: their text, one after the other in one buffer (kept
+/// from round to round), and for each line its place in that buffer or why
+/// it was rejected as it was read.
+#[derive(Default)]
+struct Lines {
+    text: Vec<u8>,
+    lines: Vec<Result<Range<usize>, Diagnostic>>,
+}
+
+/// Read the next line of a JSON Lines input onto the end of `text`, without
+/// its line ending, and say where it is; never hold more than `limit` bytes
+/// of it: a longer line (or one that is not UTF-8) is an error for that
+/// line alone, it is taken off `text`, and the rest of it is skipped.
+/// `None` at the end of the input.
+fn next_line(
+    input: &mut impl BufRead,
+    limit: u64,
+    text: &mut Vec<u8>,
+) -> io::Result<Option<Result<Range<usize>, Diagnostic>>> {
+    let start = text.len();
+    let read = io::Read::take(&mut *input, limit.saturating_add(2)).read_until(b'\n', text)?;
     if read == 0 {
         return Ok(None);
     }
-    let complete = buf.last() == Some(&b'\n');
+    let complete = text.last() == Some(&b'\n');
     if complete {
-        buf.pop();
-        if buf.last() == Some(&b'\r') {
-            buf.pop();
+        text.pop();
+        if text.len() > start && text.last() == Some(&b'\r') {
+            text.pop();
         }
     }
-    if buf.len() as u64 > limit {
+    if (text.len() - start) as u64 > limit {
+        text.truncate(start);
         if !complete {
             skip_line(input)?;
         }
@@ -118,14 +139,17 @@ fn next_line(input: &mut impl BufRead, limit: u64) -> io::Result<Option<Result<S
         return Ok(Some(Err(d)));
     }
     // A file saved with a byte-order mark has it before its first line.
-    if buf.starts_with(b"\xEF\xBB\xBF") {
-        buf.drain(..3);
+    let line = text.get(start..).unwrap_or_default();
+    let begin = if line.starts_with(b"\xEF\xBB\xBF") { start + 3 } else { start };
+    match std::str::from_utf8(text.get(begin..).unwrap_or_default()) {
+        Ok(_) => Ok(Some(Ok(begin..text.len()))),
+        Err(e) => {
+            text.truncate(start);
+            Ok(Some(Err(Diagnostic::error("parse::encoding", "the line is not UTF-8 text")
+                .label(crate::diagnostic::Span::new(e.valid_up_to(), e.valid_up_to()), "here")
+                .help("write JSON Lines as UTF-8"))))
+        }
     }
-    Ok(Some(String::from_utf8(buf).map_err(|e| {
-        Diagnostic::error("parse::encoding", "the line is not UTF-8 text")
-            .label(crate::diagnostic::Span::new(e.utf8_error().valid_up_to(), e.utf8_error().valid_up_to()), "here")
-            .help("write JSON Lines as UTF-8")
-    })))
 }
 
 /// Read and drop the rest of a line.

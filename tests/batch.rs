@@ -306,3 +306,33 @@ const ODD_RULES: &str = r#"protocol odd "Odd \"quoted\" title" {
   }
 }
 "#;
+
+/// Line endings, a byte-order mark, bytes that are not UTF-8 and a line
+/// over the size limit: each bad line is rejected on its own output line,
+/// and the lines around it are read as they were written.
+#[test]
+fn line_endings_marks_encodings_and_overlong_lines() {
+    let mut input = Vec::new();
+    input.extend_from_slice(b"\xEF\xBB\xBF");
+    input.extend_from_slice(state_line("bom").as_bytes());
+    input.extend_from_slice(b"\r\n");
+    input.extend_from_slice(b"{\"athlete\": {\"name\": \"\xFF\"}}\n");
+    input.extend_from_slice(state_line("crlf").as_bytes());
+    input.extend_from_slice(b"\r\n");
+    input.extend(std::iter::repeat_n(b' ', recoup::files::STATE.bytes as usize + 10));
+    input.extend_from_slice(b"\n");
+    input.extend_from_slice(state_line("last, no newline").as_bytes());
+    let mut out = Vec::new();
+    let summary = batch::run_lines(&program(), input.as_slice(), &mut out, options(2), |_| {}).unwrap();
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 5);
+    assert_eq!(summary.rejected, 2);
+    assert_eq!(lines[0]["athlete"], "bom");
+    assert_eq!(lines[1]["line"], 2);
+    assert_eq!(lines[1]["error"]["code"], "parse::encoding");
+    assert_eq!(lines[2]["athlete"], "crlf");
+    assert_eq!(lines[3]["line"], 4);
+    assert_eq!(lines[3]["error"]["code"], "recoup::too-large");
+    assert_eq!(lines[4]["athlete"], "last, no newline");
+}
