@@ -521,3 +521,49 @@ fn a_finding_in_a_shipped_file_is_published_at_its_place_in_the_read_only_copy()
     assert_eq!(server.diagnostics_for(&cold_uri), Vec::<Value>::new());
     server.stop();
 }
+
+/// A folder whose walk finds problems (a dangling link, links that loop, a
+/// pipe named like a rule file) still loads the files it can read, and each
+/// problem is shown at the top of the document being edited, as `recoup
+/// lint` reports them.
+#[test]
+fn every_problem_of_the_folder_walk_is_shown_and_the_readable_files_still_load() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let p = dir.path();
+    let mine = RULES.replace("last_sesion", "last_session").replace("since_session", "refuel_by");
+    std::fs::write(p.join("mine.rules"), &mine).expect("write");
+    // `mine.rules` reads a define of this file: if the walk's problems lost
+    // it, `refuel_by` would be an unknown name.
+    std::fs::write(p.join("shared.rules"), "define refuel_by = since_session + 30min\n  \"when to have eaten by\"\n")
+        .expect("write");
+    symlink("gone", p.join("dangling.rules")).expect("symlink");
+    symlink("loop2.rules", p.join("loop1.rules")).expect("symlink");
+    symlink("loop1.rules", p.join("loop2.rules")).expect("symlink");
+    let fifo = std::process::Command::new("mkfifo").arg(p.join("pipe.rules")).status().expect("mkfifo");
+    assert!(fifo.success());
+    let uri = file_uri(&p.join("mine.rules"));
+    let mut server = Server::start();
+    server.initialize();
+    let diagnostics = open(&mut server, &uri, &mine);
+    let mut shown: Vec<(String, String)> = diagnostics
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap_or("").to_string(), d["message"].as_str().unwrap_or("").to_string()))
+        .collect();
+    shown.sort();
+    let codes: Vec<&str> = shown.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(codes, ["recoup::io", "recoup::io", "recoup::io", "recoup::not-a-file"], "{shown:#?}");
+    let messages: Vec<&str> = shown.iter().map(|(_, m)| m.as_str()).collect();
+    assert!(messages[0].contains("dangling.rules` is a symbolic link to `gone`, which does not exist"), "{shown:#?}");
+    assert!(messages[1].contains("loop1.rules` is a symbolic link that loops back on itself"), "{shown:#?}");
+    assert!(messages[2].contains("loop2.rules` is a symbolic link that loops back on itself"), "{shown:#?}");
+    assert!(messages[3].contains("pipe.rules` is a named pipe (FIFO), not a file; it was skipped"), "{shown:#?}");
+    // A problem with no place in a file is at the top of the document; a
+    // note is information, not an error.
+    for d in &diagnostics {
+        assert_eq!(d["range"]["start"], json!({ "line": 0, "character": 0 }), "{d}");
+        let expected = if d["code"] == "recoup::not-a-file" { 3 } else { 1 };
+        assert_eq!(d["severity"], expected, "{d}");
+    }
+    server.stop();
+}

@@ -60,28 +60,39 @@ impl From<Diagnostic> for Finding {
 
 /// Lint the rule files under `paths`, checked together with the shipped
 /// protocols (a file named like a shipped one replaces it). `Ok` holds the
-/// findings after `config` (empty when clean); `Err` means the files could
-/// not be read at all.
+/// findings after `config` (empty when clean), after what the folder walk
+/// left out on purpose (a pipe named `x.rules`, as notes); `Err` means the
+/// files could not be read at all, and holds every problem of every path's
+/// walk, notes included, in walk order.
 pub fn run(paths: &[PathBuf], config: &Config) -> Result<Vec<Finding>, Vec<Diagnostic>> {
-    let mut unreadable = Vec::new();
+    let mut problems = Vec::new();
+    let mut failed = false;
+    let mut files = Vec::new();
     for path in paths {
-        match engine::rule_files(path) {
-            Ok(files) if files.is_empty() => unreadable.push(
+        let found = engine::rule_files_found(path);
+        let unreadable = found.errors().next().is_some();
+        failed |= unreadable;
+        if found.files.is_empty() && !unreadable {
+            failed = true;
+            problems.push(
                 Diagnostic::error("cli::no-input", format!("`{}` holds no rule files", path.display()))
                     .help("rule files end in .rules"),
-            ),
-            Ok(_) => {}
-            Err(d) => unreadable.push(d),
+            );
         }
+        problems.extend(found.problems);
+        files.extend(found.files);
     }
-    if !unreadable.is_empty() {
-        return Err(unreadable);
+    if failed {
+        return Err(problems);
     }
-    match engine::sources(&Selection { no_builtin: false, paths: paths.to_vec() }) {
-        Ok(sources) => Ok(lint_sources(sources, config)),
-        Err(errors) if errors.iter().any(|d| d.code == "recoup::io") => Err(errors),
-        Err(errors) => Ok(errors.into_iter().map(Finding::from).collect()),
+    // The files found, not the paths: each folder is walked once.
+    let mut findings: Vec<Finding> = problems.into_iter().map(Finding::from).collect();
+    match engine::sources(&Selection { no_builtin: false, paths: files }) {
+        Ok(sources) => findings.extend(lint_sources(sources, config)),
+        Err(errors) if errors.iter().any(|d| d.code == "recoup::io") => return Err(errors),
+        Err(errors) => findings.extend(errors.into_iter().map(Finding::from)),
     }
+    Ok(findings)
 }
 
 /// For editors: lint a coach's rule texts `(name, text)` with the shipped

@@ -250,8 +250,11 @@ impl Workspace {
         let mut problems: Vec<Diagnostic> = Vec::new();
         match key {
             Key::Folder(dir) => {
-                let on_disk = engine::rule_files(dir).unwrap_or_default();
-                let mut paths: Vec<PathBuf> = on_disk.clone();
+                // Every problem of the walk (a link that dangles, a pipe
+                // skipped) is shown, and the files it could read still are.
+                let found = engine::rule_files_found(dir);
+                problems.extend(found.problems);
+                let mut paths: Vec<PathBuf> = found.files;
                 for doc in self.docs.values() {
                     if let Some(p) = &doc.path {
                         if p.parent() == Some(dir.as_path()) && !paths.contains(p) {

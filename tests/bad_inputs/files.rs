@@ -268,27 +268,14 @@ fn every_command_walks_a_folder_by_one_policy() {
         let all = format!("{}{}", run.stdout, run.stderr);
         let loops = "is a symbolic link that loops back on itself";
         let dangles = "is a symbolic link to `gone`, which does not exist";
-        if name == "lint" {
-            // `lint` stops at the first file it cannot read.
-            assert!(run.stdout.contains(dangles) || run.stderr.contains(dangles), "{name}: {all}");
-        } else {
-            for expected in [loops, dangles] {
-                assert!(run.stderr.contains(expected), "{name}: {expected}\n{}", run.stderr);
-            }
+        for expected in [loops, dangles] {
+            assert!(run.stderr.contains(expected), "{name}: {expected}\n{}", run.stderr);
         }
         for unread in ["not read", "deeper.", ".hidden", "config.", ".#lock", "notes.txt"] {
             assert!(!all.contains(unread), "{name}: {unread}\n{all}");
         }
-        if name != "lint" {
-            // `lint` (like the language server) lists files through
-            // `engine::rule_files`, which keeps only errors; the other
-            // commands say what they skipped.
-            assert!(
-                run.stderr.contains("is a named pipe (FIFO), not a file; it was skipped"),
-                "{name}: {}",
-                run.stderr
-            );
-        }
+        // Every command says what it skipped.
+        assert!(run.stderr.contains("is a named pipe (FIFO), not a file; it was skipped"), "{name}: {}", run.stderr);
         snap(&format!("files-walk-{name}"), &run.stderr);
     }
     // What was read: both spellings of the extension, and the link.
@@ -464,4 +451,37 @@ fn a_link_in_a_folder_that_leads_out_of_it_is_not_read() {
     }
     let run = recoup_in(p, &["evaluate", "states", "--no-builtin"]);
     snap("files-walk-link-outside", &redact(&run.stderr, p));
+}
+
+/// `lint` lists files by the same walk as every command and reports all it
+/// found: every error of every path (not only the first), and the notes of
+/// a walk that could read its files, as findings in every format.
+#[test]
+fn lint_reports_every_problem_and_note_of_the_walk() {
+    let rules = "protocol p \"P\" {\n  source \"s\"\n  rule r {\n    when last_session.kind is easy\n    advise \"x\"\n    because \"y\"\n    priority high\n    timing now\n  }\n}\n";
+    let dir = temp_with(&[("one/a.rules", rules), ("two/b.rules", rules.replace("protocol p", "protocol q").as_str())]);
+    let p = dir.path();
+    mkfifo(&p.join("one/pipe.rules"));
+    let run = recoup_in(p, &["lint", "one"]);
+    assert_eq!(run.status, Some(0), "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("`one/pipe.rules` is a named pipe (FIFO), not a file; it was skipped"), "{}", run.stdout);
+    let run = recoup_in(p, &["lint", "one", "--format", "json"]);
+    let findings: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let codes: Vec<&str> = findings.as_array().unwrap().iter().filter_map(|f| f["code"].as_str()).collect();
+    assert_eq!(codes, ["recoup::not-a-file"], "{}", run.stdout);
+    assert_eq!(findings[0]["severity"], "note");
+    // Errors in two folders: both are reported, with the note, and nothing
+    // is linted.
+    symlink("gone", p.join("one/dangling.rules")).unwrap();
+    symlink("gone", p.join("two/dangling.rules")).unwrap();
+    let run = recoup_in(p, &["lint", "one", "two"]);
+    assert_eq!(run.status, Some(2), "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+    for expected in [
+        "`one/dangling.rules` is a symbolic link to `gone`",
+        "`one/pipe.rules` is a named pipe",
+        "`two/dangling.rules` is a symbolic link to `gone`",
+    ] {
+        assert!(run.stderr.contains(expected), "{expected}\n{}", run.stderr);
+    }
 }
