@@ -567,3 +567,38 @@ fn every_problem_of_the_folder_walk_is_shown_and_the_readable_files_still_load()
     }
     server.stop();
 }
+
+/// A file with more findings than a person can read gets what `recoup lint`
+/// prints: identical findings collapsed into the first, at most 50 per file,
+/// then one saying how many more.
+#[test]
+fn diagnostics_are_capped_per_file_as_on_the_command_line() {
+    let targets: Vec<String> = (0..80).map(|i| format!("mine.x{i}")).collect();
+    let text = format!(
+        "protocol mine \"Mine\" {{\n  source \"a test\"\n\n  rule r {{\n    when nosuch > 1 and nosuch < 5\n      and nosuch != 3\n    advise \"x\"\n    because \"y\"\n    priority high\n    timing now\n    suppresses {}\n  }}\n}}\n",
+        targets.join(", ")
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("mine.rules");
+    std::fs::write(&path, &text).expect("write");
+    let uri = file_uri(&path);
+    let mut server = Server::start();
+    server.initialize();
+    let diagnostics = open(&mut server, &uri, &text);
+    let code = |d: &Value| d["code"].as_str().unwrap_or("").to_string();
+    let count = |c: &str| diagnostics.iter().filter(|d| code(d) == c).count();
+    // 3 identical unknown names collapse into 1; with the 80 unknown rules
+    // that is 81, of which 50 are shown, then the line for the other 31.
+    assert_eq!(diagnostics.len(), 51, "{diagnostics:#?}");
+    assert_eq!(count("check::unknown-name"), 1);
+    assert_eq!(count("check::unknown-rule"), 49);
+    let name = diagnostics.iter().find(|d| code(d) == "check::unknown-name").expect("the unknown name");
+    assert!(name["message"].as_str().unwrap_or("").contains("(2 more times in this file)"), "{name}");
+    let last = diagnostics.last().expect("a diagnostic");
+    assert_eq!(code(last), "recoup::too-many");
+    assert_eq!(last["severity"], 1);
+    let message = last["message"].as_str().unwrap_or("");
+    assert!(message.starts_with("and 31 more errors in `"), "{message}");
+    assert!(message.contains("mine.rules`"), "{message}");
+    server.stop();
+}

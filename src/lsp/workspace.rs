@@ -313,6 +313,10 @@ impl Workspace {
 
         let (mut diagnostics, program) = findings(&files);
         diagnostics.append(&mut problems);
+        // Bounded as on the command line: identical findings collapse into
+        // the first, and a file shows at most `cap::MAX_PER_FILE`, then one
+        // saying how many more (an editor slows to a crawl on thousands).
+        let diagnostics = crate::cap::diagnostics(diagnostics);
         let mut decls = Declarations::default();
         for (i, f) in files.iter().enumerate() {
             if let Some(ast) = &f.ast {
