@@ -464,7 +464,11 @@ fn lint_reports_every_problem_and_note_of_the_walk() {
     mkfifo(&p.join("one/pipe.rules"));
     let run = recoup_in(p, &["lint", "one"]);
     assert_eq!(run.status, Some(0), "{}{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("`one/pipe.rules` is a named pipe (FIFO), not a file; it was skipped"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("`one/pipe.rules` is a named pipe (FIFO), not a file; it was skipped"),
+        "{}",
+        run.stdout
+    );
     let run = recoup_in(p, &["lint", "one", "--format", "json"]);
     let findings: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let codes: Vec<&str> = findings.as_array().unwrap().iter().filter_map(|f| f["code"].as_str()).collect();
