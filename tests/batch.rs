@@ -287,6 +287,7 @@ fn batch_lines_are_the_json_report_byte_for_byte() {
     for part in [
         r#""reason":"conflict over cold_therapy""#,
         r#""reason":"declared""#,
+        r#""not_computed":[{"define":"zero_ratio","cause":"divides_by_zero""#,
         r#""unlocks":[{"facts":["#,
         r#""because":"Blood flow \\ warmth.""#,
         r#""source":"a \"source\" with é""#,
@@ -297,7 +298,10 @@ fn batch_lines_are_the_json_report_byte_for_byte() {
     }
 }
 
-const ODD_RULES: &str = r#"protocol odd "Odd \"quoted\" title" {
+const ODD_RULES: &str = r#"define zero_ratio = since_session / (since_session - since_session)
+  "a ratio that divides by zero"
+
+protocol odd "Odd \"quoted\" title" {
   source "a \"source\" with é"
 
   rule warm {
@@ -308,6 +312,14 @@ const ODD_RULES: &str = r#"protocol odd "Odd \"quoted\" title" {
     timing today
     category heat
     for cold_therapy
+  }
+
+  rule ratio {
+    when since_session < 6h and zero_ratio > 1
+    advise "Ratio above one."
+    priority low
+    timing today
+    category heat
   }
 
   rule cold {

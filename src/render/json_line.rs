@@ -268,7 +268,15 @@ impl<'p> JsonLine<'p> {
                 out.push(b'}');
             }
         }
-        out.extend_from_slice(b"]}");
+        out.push(b']');
+        // Arithmetic that failed (a define dividing by zero) is rare: said
+        // by the report's own code, and only when there is any.
+        let not_computed = super::unknown::not_computed(program, outcome);
+        if !not_computed.is_empty() {
+            out.extend_from_slice(b",\"not_computed\":");
+            let _ = serde_json::to_writer(&mut *out, &not_computed);
+        }
+        out.push(b'}');
     }
 
     /// A template filled with its values, as a JSON string.
