@@ -33,6 +33,10 @@
 // (clippy.toml); integration tests and benches keep the crate-wide warning.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+// The parser pest derives names `alloc::boxed::Box` (pest without `std`: see
+// Cargo.toml).
+extern crate alloc;
+
 /// Declares the crate's internal modules: `pub(crate)` for a library user,
 /// who sees only the supported API below; public but hidden from the docs
 /// under the non-default `internals` feature, which this crate's own tests,

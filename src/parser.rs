@@ -24,6 +24,8 @@ pub const MAX_FILE_BYTES: usize = 1 << 20;
 pub const MAX_NESTING: usize = 64;
 
 /// Parse one rule file. Returns the tree, or every syntax problem found.
+/// Call on a thread with `engine::STACK_BYTES` of stack: pest recurses once
+/// per nesting level, up to [`MAX_NESTING`], with no guard of its own.
 pub fn parse_file(file: &Arc<SourceFile>) -> Result<File, Vec<Diagnostic>> {
     let text: &str = &file.text;
     if text.len() > MAX_FILE_BYTES {
@@ -97,7 +99,7 @@ const MAX_PREFIX: usize = 16;
 fn rule_name(r: Rule) -> &'static str {
     match r {
         Rule::EOI => "end of file",
-        Rule::WHITESPACE | Rule::COMMENT => "whitespace",
+        Rule::WHITESPACE | Rule::COMMENT | Rule::comment_text => "whitespace",
         Rule::file | Rule::item => "`facts`, `enum`, `define` or `protocol`",
         Rule::facts_block | Rule::kw_facts => "`facts`",
         Rule::fact_decl => "a fact declaration (`name: type`)",

@@ -105,3 +105,38 @@ fn a_keyword_is_not_taken_for_a_typo() {
     let (_, help) = syntax_message("protocol p \"x\" { rule a { advize \"x\" } }");
     assert_eq!(help, "did you mean `advise`?");
 }
+
+/// pest runs without its stack guard (Cargo.toml says why): what keeps it
+/// within the stack is the nesting limit, checked before pest starts, and
+/// every caller parsing on a thread of `engine::STACK_BYTES`. The deepest
+/// file that limit lets through, brackets and `if`s both at their limits,
+/// parses on a quarter of that stack, unoptimised as tests are built (where
+/// pest's frames are largest: between 8 and 16 MiB are needed here).
+#[test]
+fn the_deepest_file_accepted_parses_on_a_quarter_of_the_parsing_stack() {
+    let ifs = format!("{}c{}", "if ".repeat(MAX_NESTING), " then 1 else 2".repeat(MAX_NESTING));
+    // Brackets of every kind the grammar recurses through: parentheses,
+    // lists, call arguments and interpolations in a condition's words.
+    let mut expr = ifs;
+    let mut depth = 0;
+    while depth < MAX_NESTING {
+        (expr, depth) = match depth % 4 {
+            0 => (format!("({expr})"), depth + 1),
+            1 => (format!("f({expr})"), depth + 1),
+            2 => (format!("[{expr}]"), depth + 1),
+            // Two levels: the parenthesis and the interpolation.
+            _ if depth + 2 <= MAX_NESTING => (format!("(a as \"{{{expr}}}\")"), depth + 2),
+            _ => (format!("({expr})"), depth + 1),
+        };
+    }
+    let text = format!("define x = {expr}\n");
+    let deep = crate::scan::scan(&text, MAX_NESTING, MAX_NESTING).too_deep;
+    assert!(deep.is_none(), "at the limit, not past it: {deep:?} {depth}");
+    let parsed = std::thread::Builder::new()
+        .stack_size(crate::engine::STACK_BYTES / 4)
+        .spawn(move || parse(&text).map(|f| f.items.len()).map_err(|e| e[0].message.clone()))
+        .unwrap()
+        .join()
+        .unwrap();
+    assert_eq!(parsed, Ok(1));
+}
