@@ -29,6 +29,9 @@ mod check;
 #[path = "src/diagnostic.rs"]
 mod diagnostic;
 #[rustfmt::skip]
+#[path = "src/fact_schema.rs"]
+mod fact_schema;
+#[rustfmt::skip]
 #[path = "src/line_index.rs"]
 mod line_index;
 #[rustfmt::skip]

@@ -29,7 +29,6 @@ use crate::eval::{self, Outcome};
 use crate::program::Program;
 use crate::render::{self, Report};
 use crate::state::{self, NowSource, State};
-use crate::yaml;
 
 // One checked program is shared by every thread that evaluates with it.
 const _: fn() = || {
@@ -133,8 +132,7 @@ impl Program {
     pub fn state_from_json(&self, value: &serde_json::Value) -> Result<State, Vec<Diagnostic>> {
         // The direct walk is the fast way; only a rejected state is written
         // out as text, so that its diagnostics have places to point at.
-        let file = SourceFile::new("state.json", "");
-        match state::load_node(self, &file, &json_node(value), NowSource::default()) {
+        match state::load_node(self, value_file(), value, NowSource::default()) {
             Ok(st) => Ok(st),
             Err(_) => {
                 let text = serde_json::to_string_pretty(value).unwrap_or_default();
@@ -241,21 +239,10 @@ impl<'p> Evaluation<'p> {
     }
 }
 
-/// A JSON value as the state loader's node, without positions.
-fn json_node(v: &serde_json::Value) -> yaml::Node {
-    use serde_json::Value as J;
-    let value = match v {
-        J::Null => yaml::Value::Null,
-        J::Bool(b) => yaml::Value::Bool(*b),
-        J::Number(n) => match n.as_i64() {
-            Some(i) => yaml::Value::Int(i),
-            None => yaml::Value::Float(n.as_f64().unwrap_or(f64::NAN)),
-        },
-        J::String(s) => yaml::Value::Str(s.clone()),
-        J::Array(a) => yaml::Value::Seq(a.iter().map(json_node).collect()),
-        J::Object(o) => yaml::Value::Map(
-            o.iter().map(|(k, v)| yaml::Entry { key: k.clone(), key_span: 0..0, value: json_node(v) }).collect(),
-        ),
-    };
-    yaml::Node { value, span: 0..0 }
+/// The file a state read from a JSON value is named by: it has no text,
+/// since only a rejected value is written out (and then read as text).
+/// Shared, so that a state read from a value costs no allocation for it.
+fn value_file() -> &'static Arc<SourceFile> {
+    static FILE: std::sync::OnceLock<Arc<SourceFile>> = std::sync::OnceLock::new();
+    FILE.get_or_init(|| SourceFile::new("state.json", ""))
 }

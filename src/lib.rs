@@ -72,6 +72,7 @@ internal_modules! {
     diagnostic,
     engine,
     eval,
+    fact_schema,
     files,
     #[cfg(feature = "cli")]
     format,

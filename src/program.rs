@@ -33,6 +33,10 @@ pub struct Program {
     /// Fact paths and their groups, for the state loader's lookups.
     pub fact_paths: std::collections::HashMap<String, usize>,
     pub fact_groups: std::collections::HashSet<String>,
+    /// The state's nesting for the state loader ([`Program::fact_schema`]),
+    /// built from `facts` on first use.
+    #[serde(skip)]
+    pub fact_table: std::sync::OnceLock<crate::fact_schema::FactTable>,
 }
 
 impl Program {

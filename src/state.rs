@@ -10,10 +10,15 @@ use chrono::{DateTime, Datelike, FixedOffset, LocalResult, NaiveDate, NaiveDateT
 use chrono_tz::Tz;
 
 use crate::diagnostic::{suggest, Diagnostic, SourceFile, Span};
+pub use crate::fact_schema::TIME_ZONE_FACT;
+use crate::fact_schema::{FactSchema, Target, ROOT};
 use crate::program::Program;
 use crate::units::{self, Dim, UnitSystem};
 use crate::value::{Reading, Ty, Value};
-use crate::yaml::{self, Node, Value as Yaml};
+use crate::yaml;
+
+mod input;
+pub use input::{Field, Input, View};
 
 /// An athlete's validated state: one value per declared fact.
 #[derive(Debug, Clone)]
@@ -75,21 +80,26 @@ pub fn read_state_file(path: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
 }
 
 /// Facts from elsewhere (an imported history) for the slots a state file
-/// left empty: given the program, the facts read so far, which facts the file
+/// left empty: given the fact schema, the facts read so far, which facts the file
 /// wrote (valid or not), and `now`; returns slot and value pairs. Called
 /// before defaults and required fields are settled, so a supplied
 /// `last_session` satisfies the requirement.
-pub type Supplement<'a> = &'a dyn Fn(&Program, &[Value], &[bool], DateTime<FixedOffset>) -> Vec<(usize, Value)>;
+pub type Supplement<'a> = &'a dyn Fn(&FactSchema<'_>, &[Value], &[bool], DateTime<FixedOffset>) -> Vec<(usize, Value)>;
 
-/// Load a state file's text.
-pub fn load(program: &Program, file: &Arc<SourceFile>, now: NowSource) -> Result<State, Vec<Diagnostic>> {
-    load_with(program, file, now, None)
+/// Load a state file's text. The loader needs only the fact schema; a
+/// `&Program` gives its own.
+pub fn load<'p>(
+    schema: impl Into<FactSchema<'p>>,
+    file: &Arc<SourceFile>,
+    now: NowSource,
+) -> Result<State, Vec<Diagnostic>> {
+    load_with(schema, file, now, None)
 }
 
 /// Load a state file's text, with facts supplied from elsewhere for what it
 /// leaves out.
-pub fn load_with(
-    program: &Program,
+pub fn load_with<'p>(
+    schema: impl Into<FactSchema<'p>>,
     file: &Arc<SourceFile>,
     now: NowSource,
     supplement: Option<Supplement<'_>>,
@@ -105,54 +115,56 @@ pub fn load_with(
                 .help(help)]);
         }
     };
-    load_node_with(program, file, &root, now, supplement)
+    load_node_with(schema.into(), file, &root, now, supplement)
 }
 
 /// Load a state from a YAML node (a whole file, or the `state:` of a
-/// protocol test case).
-pub fn load_node(
-    program: &Program,
+/// protocol test case) or from a JSON value held in memory (whose spans are
+/// all empty: `file` is only named).
+pub fn load_node<'p, N: Input>(
+    schema: impl Into<FactSchema<'p>>,
     file: &Arc<SourceFile>,
-    root: &Node,
+    root: &N,
     now: NowSource,
 ) -> Result<State, Vec<Diagnostic>> {
-    load_node_with(program, file, root, now, None)
+    load_node_with(schema.into(), file, root, now, None)
 }
 
-fn load_node_with(
-    program: &Program,
+fn load_node_with<N: Input>(
+    schema: FactSchema<'_>,
     file: &Arc<SourceFile>,
-    root: &Node,
+    root: &N,
     now: NowSource,
     supplement: Option<Supplement<'_>>,
 ) -> Result<State, Vec<Diagnostic>> {
+    let count = schema.facts.len();
     let mut loader = Loader {
-        program,
+        schema,
         file,
         errors: Vec::new(),
-        facts: vec![Value::Missing; program.facts.len()],
-        spans: vec![None; program.facts.len()],
-        written: vec![false; program.facts.len()],
-        group_spans: std::collections::HashMap::new(),
-        series_spans: vec![Vec::new(); program.facts.len()],
+        facts: vec![Value::Missing; count],
+        spans: vec![None; count],
+        written: vec![false; count],
+        group_spans: Vec::new(),
+        series_spans: Vec::new(),
         local_times: Vec::new(),
         list_item: None,
         broken_groups: Vec::new(),
         no_zone_reported: false,
     };
-    match &root.value {
-        Yaml::Null => {
+    match root.view() {
+        View::Null => {
             return Err(vec![Diagnostic::error("state::empty", "the state file is empty")
                 .in_file(file)
                 .label(Span::new(0, 0), "nothing here")
                 .help("a state needs at least `last_session:` with its `kind` and `ended_at`")]);
         }
-        Yaml::Map(_) => loader.map(root, ""),
-        Yaml::Str(text) if yaml::missing_space(text).is_some() => loader.missing_space(text, root),
+        View::Map(entries) => loader.map::<N>(entries, ROOT),
+        View::Str(text) if yaml::missing_space(text).is_some() => loader.missing_space(text, root),
         _ => loader.error(
             "state::type",
             format!("expected a map of fields, found {}", root.kind_name()),
-            root.span.clone().into(),
+            root.span(),
             "here",
             Some("write fields as `name: value` lines".into()),
         ),
@@ -161,7 +173,7 @@ fn load_node_with(
     let now_value = loader.resolve_now(now, zone.as_ref());
     loader.resolve_local_times(zone.as_ref(), now_value);
     if let (Some(supply), Some(now)) = (supplement, now_value) {
-        for (slot, value) in supply(program, &loader.facts, &loader.written, now) {
+        for (slot, value) in supply(&schema, &loader.facts, &loader.written, now) {
             if let Some(v) = loader.facts.get_mut(slot).filter(|v| v.is_missing()) {
                 *v = value;
             }
@@ -176,7 +188,7 @@ fn load_node_with(
 }
 
 struct Loader<'a> {
-    program: &'a Program,
+    schema: FactSchema<'a>,
     file: &'a Arc<SourceFile>,
     errors: Vec<Diagnostic>,
     facts: Vec<Value>,
@@ -185,11 +197,12 @@ struct Loader<'a> {
     /// not again as missing.
     written: Vec<bool>,
     /// Where each reading of a series was written, for readings dated after
-    /// `now`.
-    series_spans: Vec<Vec<(NaiveDate, Span)>>,
-    /// Where each group (`last_session:`) was written, so that a missing
-    /// field can be pointed at the group it belongs in.
-    group_spans: std::collections::HashMap<String, Span>,
+    /// `now`: fact, date, where. Empty unless the state has series.
+    series_spans: Vec<(usize, NaiveDate, Span)>,
+    /// Where each group (`last_session:`) was written, by group, so that a
+    /// missing field can be pointed at the group it belongs in. Grown as
+    /// groups are seen.
+    group_spans: Vec<Option<Span>>,
     /// Times written without an offset (`2026-11-28 07:30`): read in the
     /// athlete's time zone once the whole file is read, since
     /// `athlete.timezone` may come after them. Fact, item of a list, the
@@ -199,27 +212,43 @@ struct Loader<'a> {
     list_item: Option<usize>,
     /// Groups written as something other than fields (reported once): their
     /// required fields are not reported missing on top.
-    broken_groups: Vec<String>,
+    broken_groups: Vec<usize>,
     /// A time without an offset and no time zone was reported: one such
     /// error says it for the whole file.
     no_zone_reported: bool,
 }
 
-/// The fact that names the athlete's time zone.
-pub const TIME_ZONE_FACT: &str = "athlete.timezone";
-
 /// A time written without an offset: `2026-11-28T07:30`, `2026-11-28 07:30`,
 /// with or without seconds.
-fn finite(v: f64, written: &Yaml) -> Result<f64, units::UnitError> {
+fn finite(v: f64, written: impl FnOnce() -> String) -> Result<f64, units::UnitError> {
     if v.is_finite() {
         return Ok(v);
     }
-    let text = match written {
-        Yaml::Int(i) => i.to_string(),
-        Yaml::Float(f) => format!("{f:e}"),
-        _ => String::new(),
-    };
-    Err(units::UnitError::NonFinite { text })
+    Err(units::UnitError::NonFinite { text: written() })
+}
+
+/// The name a value is reported under: a fact's path, or a field of one of
+/// its readings (`hrv.readings.date`). Written out only into a message.
+#[derive(Clone, Copy)]
+struct Name<'p> {
+    path: &'p str,
+    field: Option<&'p str>,
+}
+
+impl Name<'_> {
+    /// Whether this is the fact at `slot` itself.
+    fn is_fact(&self, slot: Option<usize>, index: usize) -> bool {
+        self.field.is_none() && slot == Some(index)
+    }
+}
+
+impl std::fmt::Display for Name<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.field {
+            Some(field) => write!(f, "{}.{field}", self.path),
+            None => f.write_str(self.path),
+        }
+    }
 }
 
 /// The years a date or time in a state may fall in. A running log reaches
@@ -272,47 +301,33 @@ impl Loader<'_> {
         self.errors.push(Diagnostic::error(code, message).in_file(self.file).label(span, label).maybe_help(help));
     }
 
-    fn map(&mut self, node: &Node, prefix: &str) {
-        let Yaml::Map(entries) = &node.value else { return };
+    fn map<'n, N: Input + 'n>(&mut self, entries: N::Entries<'n>, group: usize) {
+        let schema = self.schema;
         let mut siblings: Option<Vec<String>> = None;
+        let mut hint = 0;
         for entry in entries {
-            let path = if prefix.is_empty() { entry.key.clone() } else { format!("{prefix}.{}", entry.key) };
-            if let Some(index) = self.program.fact_index(&path) {
-                if !matches!(entry.value.value, Yaml::Null) {
-                    self.fact(index, &path, &entry.value);
-                }
-                continue;
-            }
-            if self.program.is_fact_group(&path) {
-                self.group_spans.insert(path.clone(), entry.key_span.clone().into());
-                match &entry.value.value {
-                    Yaml::Map(_) => self.map(&entry.value, &path),
-                    Yaml::Null => {}
-                    Yaml::Str(text) if yaml::missing_space(text).is_some() => {
-                        self.broken_groups.push(path.clone());
-                        self.missing_space(text, &entry.value);
+            match schema.child(group, entry.key, &mut hint) {
+                Some(Target::Fact(index)) => {
+                    if !matches!(entry.value.view(), View::Null) {
+                        self.fact(index, entry.value);
                     }
-                    _ => {
-                        self.broken_groups.push(path.clone());
-                        self.error(
-                            "state::type",
-                            format!("`{path}` is a group of fields, found {}", entry.value.kind_name()),
-                            entry.value.span.clone().into(),
-                            "expected fields under it",
-                            Some(format!("write its fields indented below `{}:`", entry.key)),
-                        )
-                    }
+                    continue;
                 }
-                continue;
+                Some(Target::Group(inner)) => {
+                    self.group(inner, &entry);
+                    continue;
+                }
+                None => {}
             }
+            let prefix = schema.group(group).map_or("", |g| g.path.as_str());
             // Unknown: where it belongs if it is a field of another group,
             // else a sibling with a similar name.
-            if let Some(help) = self.belongs_elsewhere(&entry.key, prefix) {
+            if let Some(help) = self.belongs_elsewhere(entry.key, prefix) {
                 let place = if prefix.is_empty() { String::new() } else { format!(" in `{prefix}`") };
                 self.error(
                     "state::unknown-field",
                     format!("`{}` is not a field{place}", entry.key),
-                    entry.key_span.clone().into(),
+                    entry.key_span,
                     "at the wrong level",
                     Some(help),
                 );
@@ -320,11 +335,11 @@ impl Loader<'_> {
             }
             // The known names at this level, worked out once per map: a state
             // with 100,000 unknown keys must not redo it for each.
-            let siblings = siblings.get_or_insert_with(|| self.siblings(prefix));
+            let siblings = siblings.get_or_insert_with(|| self.siblings(group));
             // Did-you-mean compares with every sibling; past the number of
             // diagnostics shown for a file, the list of names does.
             let help = if self.errors.len() < crate::cap::MAX_PER_FILE {
-                suggest(&entry.key, siblings.iter().map(String::as_str))
+                suggest(entry.key, siblings.iter().map(String::as_str))
             } else {
                 None
             }
@@ -333,25 +348,49 @@ impl Loader<'_> {
             self.error(
                 "state::unknown-field",
                 format!("unknown field `{}`{place}", entry.key),
-                entry.key_span.clone().into(),
+                entry.key_span,
                 "not a known field",
                 help,
             );
         }
     }
 
-    /// The names a map at `prefix` may hold, sorted, without repeats.
-    fn siblings(&self, prefix: &str) -> Vec<String> {
-        let under = format!("{prefix}.");
+    /// A group of fields (`last_session:`) as written.
+    fn group<N: Input>(&mut self, group: usize, entry: &Field<'_, N>) {
+        if self.group_spans.len() <= group {
+            self.group_spans.resize(group + 1, None);
+        }
+        if let Some(slot) = self.group_spans.get_mut(group) {
+            *slot = Some(entry.key_span);
+        }
+        match entry.value.view() {
+            View::Map(entries) => self.map::<N>(entries, group),
+            View::Null => {}
+            View::Str(text) if yaml::missing_space(text).is_some() => {
+                self.broken_groups.push(group);
+                self.missing_space(text, entry.value);
+            }
+            _ => {
+                self.broken_groups.push(group);
+                let path = self.schema.group(group).map_or("", |g| g.path.as_str());
+                self.error(
+                    "state::type",
+                    format!("`{path}` is a group of fields, found {}", entry.value.kind_name()),
+                    entry.value.span(),
+                    "expected fields under it",
+                    Some(format!("write its fields indented below `{}:`", entry.key)),
+                )
+            }
+        }
+    }
+
+    /// The names a map of `group` may hold, sorted, without repeats.
+    fn siblings(&self, group: usize) -> Vec<String> {
         let mut names: Vec<String> = self
-            .program
-            .facts
-            .iter()
-            .filter_map(|f| {
-                let rest = if prefix.is_empty() { Some(f.path.as_str()) } else { f.path.strip_prefix(&under) };
-                rest.map(|r| r.split('.').next().unwrap_or(r).to_string())
-            })
-            .collect();
+            .schema
+            .group(group)
+            .map(|g| g.children.iter().map(|(name, _)| name.clone()).collect())
+            .unwrap_or_default();
         names.sort();
         names.dedup();
         names
@@ -362,7 +401,7 @@ impl Loader<'_> {
     /// under another parent.
     fn belongs_elsewhere(&self, key: &str, prefix: &str) -> Option<String> {
         let mut parents: Vec<&str> = Vec::new();
-        for fact in &self.program.facts {
+        for fact in self.schema.facts {
             let mut start = 0;
             for segment in fact.path.split('.') {
                 let parent = fact.path.get(..start.max(1) - 1).unwrap_or("");
@@ -386,12 +425,12 @@ impl Loader<'_> {
         }
     }
 
-    fn missing_space(&mut self, text: &str, node: &Node) {
+    fn missing_space<N: Input>(&mut self, text: &str, node: &N) {
         let (key, value) = yaml::missing_space(text).map_or(("", ""), |(_, k, v)| (k, v));
         self.error(
             "state::syntax",
             format!("a space is missing after the colon in `{key}:{value}`"),
-            node.span.clone().into(),
+            node.span(),
             "no space after `:`",
             Some(format!("write `{key}: {value}`")),
         );
@@ -399,7 +438,7 @@ impl Loader<'_> {
 
     /// `athlete.timezone`, when the file gives a valid one.
     fn time_zone(&self) -> Option<Tz> {
-        let slot = self.program.fact_index(TIME_ZONE_FACT)?;
+        let slot = self.schema.time_zone_slot()?;
         match self.facts.get(slot) {
             Some(Value::Text(name)) => name.parse::<Tz>().ok(),
             _ => None,
@@ -410,13 +449,13 @@ impl Loader<'_> {
     /// one, in the offset of `now` (the state's or `--now`). A bad time zone
     /// was reported already, so it is not reported again for every time.
     fn resolve_local_times(&mut self, zone: Option<&Tz>, now: Option<DateTime<FixedOffset>>) {
-        let now_slot = self.program.now_slot.map(|s| s as usize);
-        let zone_written = self.program.fact_index(TIME_ZONE_FACT).is_some_and(|i| self.written.get(i) == Some(&true));
+        let now_slot = self.schema.now_slot.map(|s| s as usize);
+        let zone_written = self.schema.time_zone_slot().is_some_and(|i| self.written.get(i) == Some(&true));
         for (index, item, local, span) in std::mem::take(&mut self.local_times) {
             if Some(index) == now_slot {
                 continue;
             }
-            let path = self.program.facts.get(index).map_or(String::new(), |f| f.path.clone());
+            let path = self.schema.facts.get(index).map_or("", |f| f.path.as_str());
             let resolved = match (zone, now) {
                 (Some(zone), _) => in_zone(zone, local),
                 (None, _) if zone_written => {
@@ -477,43 +516,40 @@ impl Loader<'_> {
         }
     }
 
-    fn fact(&mut self, index: usize, path: &str, node: &Node) {
-        let Some(fact) = self.program.facts.get(index) else { return };
+    fn fact<N: Input>(&mut self, index: usize, node: &N) {
+        let Some(fact) = self.schema.facts.get(index) else { return };
+        let name = Name { path: &fact.path, field: None };
         if let Some(w) = self.written.get_mut(index) {
             *w = true;
         }
         let value = match &fact.ty {
-            Ty::List(item) => match &node.value {
-                Yaml::Seq(items) => {
-                    let item = (**item).clone();
+            Ty::List(item) => match node.view() {
+                View::Seq(items) => {
                     let mut values = Vec::with_capacity(items.len());
                     for (i, n) in items.iter().enumerate() {
                         self.list_item = Some(i);
-                        values.extend(self.scalar(index, path, &item, n));
+                        values.extend(self.scalar(index, name, item, n));
                     }
                     self.list_item = None;
                     (values.len() == items.len()).then(|| Value::List(values.into()))
                 }
-                _ => self.type_error(path, &fact.ty, node),
+                _ => self.type_error(name, &fact.ty, node),
             },
-            Ty::Series(dim) => self.series(index, path, *dim, node),
-            ty => {
-                let ty = ty.clone();
-                self.scalar(index, path, &ty, node)
-            }
+            Ty::Series(dim) => self.series(index, name, *dim, node),
+            ty => self.scalar(index, name, ty, node),
         };
         if let Some(v) = value {
             if let Some(slot) = self.facts.get_mut(index) {
                 *slot = v;
             }
             if let Some(slot) = self.spans.get_mut(index) {
-                *slot = Some(node.span.clone().into());
+                *slot = Some(node.span());
             }
         }
     }
 
-    fn type_error(&mut self, path: &str, ty: &Ty, node: &Node) -> Option<Value> {
-        let expected = ty.describe(&self.program.enums);
+    fn type_error<N: Input>(&mut self, path: Name<'_>, ty: &Ty, node: &N) -> Option<Value> {
+        let expected = ty.describe(self.schema.enums);
         let example = match ty {
             Ty::Bool => "`true` or `false`",
             Ty::Date => "a date like `2026-11-15`",
@@ -529,7 +565,7 @@ impl Loader<'_> {
         self.error(
             "state::type",
             format!("`{path}` must be {expected}, found {}", node.kind_name()),
-            node.span.clone().into(),
+            node.span(),
             &format!("expected {expected}"),
             help,
         );
@@ -537,24 +573,26 @@ impl Loader<'_> {
     }
 
     /// One value of a scalar type (also each item of a list).
-    fn scalar(&mut self, index: usize, path: &str, ty: &Ty, node: &Node) -> Option<Value> {
-        let fact = self.program.facts.get(index)?;
-        let span: Span = node.span.clone().into();
+    fn scalar<N: Input>(&mut self, index: usize, path: Name<'_>, ty: &Ty, node: &N) -> Option<Value> {
+        let schema = self.schema;
+        let fact = schema.facts.get(index)?;
+        let span = node.span();
         let plain_number = fact.unit.is_none_or(|u| u.dim.is_none() && (u.scale - 1.0).abs() < f64::EPSILON);
-        match (ty, &node.value) {
+        let view = node.view();
+        match (ty, &view) {
             // A count or a score has no unit to write, so text is a mistake.
-            (Ty::Num(dim), Yaml::Str(_)) if dim.is_none() && plain_number => self.type_error(path, ty, node),
-            (Ty::Num(dim), Yaml::Int(_) | Yaml::Float(_) | Yaml::Str(_)) => {
+            (Ty::Num(dim), View::Str(_)) if dim.is_none() && plain_number => self.type_error(path, ty, node),
+            (Ty::Num(dim), View::Int(_) | View::Float(_) | View::Str(_)) => {
                 let unit = fact.unit.unwrap_or(units::Unit::new(*dim, 1.0, 0.0));
-                let parsed = match &node.value {
+                let parsed = match &view {
                     // A finite number can still overflow once scaled
                     // (`1e308` minutes in seconds): say so, not "n/a".
-                    Yaml::Int(i) => finite(unit.to_canonical(*i as f64), &node.value),
-                    Yaml::Float(f) => finite(unit.to_canonical(*f), &node.value),
-                    Yaml::Str(s) if *dim == Dim::TIME && clock_duration(s).is_some() => {
+                    View::Int(i) => finite(unit.to_canonical(*i as f64), || i.to_string()),
+                    View::Float(f) => finite(unit.to_canonical(*f), || format!("{f:e}")),
+                    View::Str(s) if *dim == Dim::TIME && clock_duration(s).is_some() => {
                         Ok(clock_duration(s).unwrap_or(0.0))
                     }
-                    Yaml::Str(s) => units::parse_quantity(s, *dim, unit),
+                    View::Str(s) => units::parse_quantity(s, *dim, unit),
                     _ => Ok(0.0),
                 };
                 match parsed {
@@ -577,8 +615,8 @@ impl Loader<'_> {
                     }
                 }
             }
-            (Ty::Bool, Yaml::Bool(b)) => Some(Value::Bool(*b)),
-            (Ty::Text, Yaml::Str(s)) if path == TIME_ZONE_FACT && s.parse::<Tz>().is_err() => {
+            (Ty::Bool, View::Bool(b)) => Some(Value::Bool(*b)),
+            (Ty::Text, View::Str(s)) if path.is_fact(schema.time_zone_slot(), index) && s.parse::<Tz>().is_err() => {
                 let names = chrono_tz::TZ_VARIANTS.iter().map(|z| z.name());
                 let help = suggest(s, names).unwrap_or_else(|| {
                     "write an IANA time zone name such as `Europe/Paris` or `America/New_York`".into()
@@ -592,9 +630,9 @@ impl Loader<'_> {
                 );
                 None
             }
-            (Ty::Text, Yaml::Str(s)) => Some(Value::Text(s.as_str().into())),
-            (Ty::Enum(e), Yaml::Str(s)) => {
-                let values = self.program.enums.get(*e).map(|t| t.values.clone()).unwrap_or_default();
+            (Ty::Text, View::Str(s)) => Some(Value::Text((*s).into())),
+            (Ty::Enum(e), View::Str(s)) => {
+                let values: &[String] = schema.enums.get(*e).map_or(&[], |t| t.values.as_slice());
                 match values.iter().position(|v| v == s).and_then(|i| u16::try_from(i).ok()) {
                     Some(i) => Some(Value::Enum(i)),
                     None => {
@@ -611,8 +649,8 @@ impl Loader<'_> {
                     }
                 }
             }
-            (Ty::Date, Yaml::Str(s)) if s == "never" && fact.never_allowed => Some(Value::Never),
-            (Ty::Date, Yaml::Str(s)) => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            (Ty::Date, View::Str(s)) if *s == "never" && fact.never_allowed => Some(Value::Never),
+            (Ty::Date, View::Str(s)) => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
                 Ok(d) if !plausible_year(d.year()) => {
                     self.implausible_date(path, s, span);
                     None
@@ -634,7 +672,7 @@ impl Loader<'_> {
                     None
                 }
             },
-            (Ty::Instant, Yaml::Str(s)) => match DateTime::parse_from_rfc3339(s) {
+            (Ty::Instant, View::Str(s)) => match DateTime::parse_from_rfc3339(s) {
                 Ok(t) if !plausible_year(t.year()) => {
                     self.implausible_date(path, s, span);
                     None
@@ -670,7 +708,23 @@ impl Loader<'_> {
         }
     }
 
-    fn implausible_date(&mut self, path: &str, text: &str, span: Span) {
+    /// Whether the fact at `index` is in a group written as something other
+    /// than fields (its enclosing group or any around it).
+    fn in_broken_group(&self, index: usize) -> bool {
+        if self.broken_groups.is_empty() {
+            return false;
+        }
+        let mut group = self.schema.parent_of(index);
+        while group != ROOT {
+            if self.broken_groups.contains(&group) {
+                return true;
+            }
+            group = self.schema.group(group).map_or(ROOT, |g| g.parent);
+        }
+        false
+    }
+
+    fn implausible_date(&mut self, path: Name<'_>, text: &str, span: Span) {
         self.error(
             "state::date",
             format!("`{path}`: `{text}` is outside the dates recoup accepts"),
@@ -680,8 +734,8 @@ impl Loader<'_> {
         );
     }
 
-    fn check_range(&mut self, index: usize, path: &str, dim: Dim, v: f64, span: Span) {
-        let Some(fact) = self.program.facts.get(index) else { return };
+    fn check_range(&mut self, index: usize, path: Name<'_>, dim: Dim, v: f64, span: Span) {
+        let Some(fact) = self.schema.facts.get(index) else { return };
         let (low, high) = (fact.low, fact.high);
         let show = |x: f64| units::format_quantity(x, dim, UnitSystem::Metric);
         if let Some(low) = low.filter(|l| v < *l) {
@@ -701,9 +755,10 @@ impl Loader<'_> {
         }
     }
 
-    fn series(&mut self, index: usize, path: &str, dim: Dim, node: &Node) -> Option<Value> {
-        let field = self.program.facts.get(index)?.series_field.clone().unwrap_or_default();
-        let Yaml::Seq(items) = &node.value else {
+    fn series<N: Input>(&mut self, index: usize, path: Name<'_>, dim: Dim, node: &N) -> Option<Value> {
+        let schema = self.schema;
+        let field: &str = schema.facts.get(index)?.series_field.as_deref().unwrap_or_default();
+        let View::Seq(items) = node.view() else {
             let ty = Ty::Series(dim);
             return self.type_error(path, &ty, node);
         };
@@ -711,7 +766,7 @@ impl Loader<'_> {
             self.error(
                 "state::too-many-readings",
                 format!("`{path}` holds {} readings; recoup accepts at most {MAX_READINGS}", items.len()),
-                extra.span.clone().into(),
+                extra.span(),
                 "the first reading over the limit",
                 Some(format!(
                     "keep the most recent readings: the rules look back weeks, and {MAX_READINGS} mornings are over ten years"
@@ -722,11 +777,11 @@ impl Loader<'_> {
         let mut readings: Vec<(Reading, Span)> = Vec::new();
         let mut ok = true;
         for item in items {
-            let Yaml::Map(entries) = &item.value else {
+            let View::Map(entries) = item.view() else {
                 self.error(
                     "state::type",
                     format!("each reading of `{path}` must be a map, found {}", item.kind_name()),
-                    item.span.clone().into(),
+                    item.span(),
                     "expected a reading",
                     Some(format!("write `{{ date: 2026-11-24, {field}: ... }}`")),
                 );
@@ -734,39 +789,40 @@ impl Loader<'_> {
                 continue;
             };
             let (mut date, mut value) = (None, None);
-            for e in entries {
+            for e in entries.clone() {
                 if e.key == "date" {
-                    date = self.scalar(index, &format!("{path}.date"), &Ty::Date, &e.value).and_then(|v| match v {
+                    let name = Name { field: Some("date"), ..path };
+                    date = self.scalar(index, name, &Ty::Date, e.value).and_then(|v| match v {
                         Value::Date(d) => Some(d),
                         _ => None,
                     });
                 } else if e.key == field {
-                    value =
-                        self.scalar(index, &format!("{path}.{field}"), &Ty::Num(dim), &e.value).and_then(|v| match v {
-                            Value::Num(x) => Some(x),
-                            _ => None,
-                        });
+                    let name = Name { field: Some(field), ..path };
+                    value = self.scalar(index, name, &Ty::Num(dim), e.value).and_then(|v| match v {
+                        Value::Num(x) => Some(x),
+                        _ => None,
+                    });
                 } else {
-                    let help = suggest(&e.key, ["date", field.as_str()])
-                        .or_else(|| Some(format!("a reading has `date` and `{field}`")));
+                    let help =
+                        suggest(e.key, ["date", field]).or_else(|| Some(format!("a reading has `date` and `{field}`")));
                     self.error(
                         "state::unknown-field",
                         format!("unknown field `{}` in a reading of `{path}`", e.key),
-                        e.key_span.clone().into(),
+                        e.key_span,
                         "not a reading field",
                         help,
                     );
                 }
             }
             match (date, value) {
-                (Some(date), Some(value)) => readings.push((Reading { date, value }, item.span.clone().into())),
+                (Some(date), Some(value)) => readings.push((Reading { date, value }, item.span())),
                 (d, v) => {
                     ok = false;
                     // A bad value was already reported; a missing one is not.
-                    let absent = if entries.iter().all(|e| e.key != "date") && d.is_none() {
+                    let absent = if entries.clone().all(|e| e.key != "date") && d.is_none() {
                         Some("date")
-                    } else if entries.iter().all(|e| e.key != field) && v.is_none() {
-                        Some(field.as_str())
+                    } else if entries.clone().all(|e| e.key != field) && v.is_none() {
+                        Some(field)
                     } else {
                         None
                     };
@@ -774,7 +830,7 @@ impl Loader<'_> {
                         self.error(
                             "state::missing-field",
                             format!("a reading of `{path}` has no `{name}`"),
-                            item.span.clone().into(),
+                            item.span(),
                             "incomplete reading",
                             Some(format!("a reading has `date` and `{field}`")),
                         );
@@ -797,9 +853,7 @@ impl Loader<'_> {
                 }
             }
         }
-        if let Some(slot) = self.series_spans.get_mut(index) {
-            *slot = readings.iter().map(|(r, s)| (r.date, *s)).collect();
-        }
+        self.series_spans.extend(readings.iter().map(|(r, s)| (index, r.date, *s)));
         ok.then(|| Value::Series(readings.into_iter().map(|(r, _)| r).collect::<Vec<_>>().into()))
     }
 
@@ -808,11 +862,10 @@ impl Loader<'_> {
     /// wrong was reported; it is not replaced by the clock, which would only
     /// add errors about dates "after now" that are not the coach's mistake.
     fn resolve_now(&mut self, now: NowSource, zone: Option<&Tz>) -> Option<DateTime<FixedOffset>> {
-        let slot = self.program.now_slot? as usize;
+        let slot = self.schema.now_slot? as usize;
         if let Some(at) = self.local_times.iter().position(|(i, ..)| *i == slot) {
             let (_, _, local, span) = self.local_times.remove(at);
-            let zone_written =
-                self.program.fact_index(TIME_ZONE_FACT).is_some_and(|i| self.written.get(i) == Some(&true));
+            let zone_written = self.schema.time_zone_slot().is_some_and(|i| self.written.get(i) == Some(&true));
             let resolved = match zone {
                 Some(zone) => in_zone(zone, local).map(Some),
                 None if zone_written => Ok(None),
@@ -856,18 +909,15 @@ impl Loader<'_> {
     /// Defaults, required fields, `requires` and `past`: the checks that
     /// look at more than one value.
     fn finish(&mut self, now: Option<DateTime<FixedOffset>>) {
-        let program = self.program;
-        for (i, fact) in program.facts.iter().enumerate() {
+        let schema = self.schema;
+        for (i, fact) in schema.facts.iter().enumerate() {
             let present = self.facts.get(i).is_some_and(|v| !v.is_missing());
             if !present {
                 if let Some(d) = &fact.default {
                     if let Some(slot) = self.facts.get_mut(i) {
                         *slot = d.clone();
                     }
-                } else if !fact.optional
-                    && !self.written.get(i).copied().unwrap_or(false)
-                    && !self.broken_groups.iter().any(|g| fact.path.starts_with(&format!("{g}.")))
-                {
+                } else if !fact.optional && !self.written.get(i).copied().unwrap_or(false) && !self.in_broken_group(i) {
                     let (parent, _) = fact.path.rsplit_once('.').unwrap_or(("", &fact.path));
                     let field = fact.path.rsplit('.').next().unwrap_or(&fact.path);
                     let doc = fact.doc.as_deref().map(|d| format!(" ({d})")).unwrap_or_default();
@@ -876,8 +926,9 @@ impl Loader<'_> {
                     } else {
                         format!("add `{field}: ...` under `{parent}:`{doc}")
                     };
-                    let (span, label) = match self.group_spans.get(parent) {
-                        Some(span) => (*span, "missing in here"),
+                    let group = schema.parent_of(i);
+                    let (span, label) = match self.group_spans.get(group).copied().flatten() {
+                        Some(span) => (span, "missing in here"),
                         None => (Span::new(0, 0), "missing in this file"),
                     };
                     self.error(
@@ -894,7 +945,7 @@ impl Loader<'_> {
             if let Some(other) = fact.requires {
                 // A malformed `other` was reported already; it was given.
                 if self.facts.get(other).is_some_and(Value::is_missing) && self.written.get(other) != Some(&true) {
-                    let other_path = program.facts.get(other).map_or("", |f| f.path.as_str());
+                    let other_path = schema.facts.get(other).map_or("", |f| f.path.as_str());
                     self.error(
                         "state::requires",
                         format!("`{}` is given without `{other_path}`", fact.path),
@@ -926,11 +977,8 @@ impl Loader<'_> {
                     );
                 }
                 Some(Value::Series(_)) => {
-                    let late: Vec<Span> = self
-                        .series_spans
-                        .get(i)
-                        .map(|v| v.iter().filter(|(d, _)| *d > today).map(|(_, s)| *s).collect())
-                        .unwrap_or_default();
+                    let late: Vec<Span> =
+                        self.series_spans.iter().filter(|(f, d, _)| *f == i && *d > today).map(|(.., s)| *s).collect();
                     for s in late {
                         self.error(
                             "state::future",

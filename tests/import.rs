@@ -278,7 +278,7 @@ fn program() -> recoup::program::Program {
 fn load(state: &str, history: &History) -> recoup::state::State {
     let p = program();
     let file = recoup::diagnostic::SourceFile::new("s.yaml", state);
-    let supply = |p: &recoup::program::Program, f: &[recoup::value::Value], w: &[bool], now| {
+    let supply = |p: &recoup::fact_schema::FactSchema<'_>, f: &[recoup::value::Value], w: &[bool], now| {
         history::supplement(p, history, f, w, now)
     };
     recoup::state::load_with(&p, &file, recoup::state::NowSource::default(), Some(&supply)).unwrap()

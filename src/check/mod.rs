@@ -121,6 +121,7 @@ impl Checker {
         Program {
             fact_paths: self.fact_names,
             fact_groups,
+            fact_table: Default::default(),
             enums: self.enums,
             facts: self.facts,
             defines: self.defines,

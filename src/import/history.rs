@@ -15,7 +15,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, Utc};
 
 use crate::diagnostic::{Diagnostic, SourceFile, Span};
-use crate::program::Program;
+use crate::fact_schema::FactSchema;
 use crate::value::{Reading, Value};
 use crate::yaml::{self, Value as Yaml};
 
@@ -339,7 +339,7 @@ pub fn session_kind(s: &Session) -> &'static str {
 /// - `last_marathon`: the date of the newest marathon-distance run, or of
 ///   the last session when the coach marks it `kind: marathon`.
 pub fn supplement(
-    program: &Program,
+    program: &FactSchema<'_>,
     history: &History,
     facts: &[Value],
     written: &[bool],

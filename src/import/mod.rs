@@ -187,7 +187,7 @@ pub fn load_state(
         return crate::state::load(program, &source, now);
     }
     let held = History::load(&history_path).map_err(|d| vec![d])?;
-    let supply = |p: &crate::program::Program, facts: &[crate::value::Value], written: &[bool], at| {
+    let supply = |p: &crate::fact_schema::FactSchema<'_>, facts: &[crate::value::Value], written: &[bool], at| {
         history::supplement(p, &held, facts, written, at)
     };
     crate::state::load_with(program, &source, now, Some(&supply))

@@ -1,0 +1,104 @@
+//! What the state loader reads: a YAML document (nodes with spans, from
+//! YAML or JSON text) or a `serde_json::Value` held in memory. The loader
+//! walks either directly, so a value is never copied into nodes first.
+
+use crate::diagnostic::Span;
+use crate::yaml;
+
+/// One value of the state as the loader sees it.
+pub enum View<'a, N: Input + 'a> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(&'a str),
+    Seq(&'a [N]),
+    Map(N::Entries<'a>),
+    /// A whole number past 64 bits: never a valid value.
+    TooLarge,
+}
+
+/// A field of a map: its name, where the name was written, its value.
+pub struct Field<'a, N: ?Sized> {
+    pub key: &'a str,
+    pub key_span: Span,
+    pub value: &'a N,
+}
+
+pub trait Input: Sized {
+    type Entries<'a>: Iterator<Item = Field<'a, Self>> + Clone
+    where
+        Self: 'a;
+    fn view(&self) -> View<'_, Self>;
+    /// Where the value was written (empty for a value held in memory).
+    fn span(&self) -> Span;
+
+    /// A phrase for error messages aimed at people who do not know YAML.
+    fn kind_name(&self) -> &'static str {
+        match self.view() {
+            View::Null => "nothing",
+            View::Bool(_) => "true/false",
+            View::Int(_) | View::TooLarge => "a whole number",
+            View::Float(_) => "a number",
+            View::Str(_) => "text",
+            View::Seq(_) => "a list",
+            View::Map(_) => "a map",
+        }
+    }
+}
+
+impl Input for yaml::Node {
+    type Entries<'a> = std::iter::Map<std::slice::Iter<'a, yaml::Entry>, fn(&'a yaml::Entry) -> Field<'a, yaml::Node>>;
+
+    fn view(&self) -> View<'_, Self> {
+        match &self.value {
+            yaml::Value::Null => View::Null,
+            yaml::Value::Bool(b) => View::Bool(*b),
+            yaml::Value::Int(i) => View::Int(*i),
+            yaml::Value::Float(f) => View::Float(*f),
+            yaml::Value::Str(s) => View::Str(s),
+            yaml::Value::Seq(items) => View::Seq(items),
+            yaml::Value::Map(entries) => View::Map(entries.iter().map(yaml_field as _)),
+        }
+    }
+
+    fn span(&self) -> Span {
+        self.span.clone().into()
+    }
+}
+
+impl Input for serde_json::Value {
+    type Entries<'a> = std::iter::Map<
+        serde_json::map::Iter<'a>,
+        fn((&'a String, &'a serde_json::Value)) -> Field<'a, serde_json::Value>,
+    >;
+
+    fn view(&self) -> View<'_, Self> {
+        use serde_json::Value as J;
+        match self {
+            J::Null => View::Null,
+            J::Bool(b) => View::Bool(*b),
+            J::Number(n) => match (n.as_i64(), n.as_f64()) {
+                (Some(i), _) => View::Int(i),
+                (None, _) if n.is_u64() => View::TooLarge,
+                (None, Some(f)) => View::Float(f),
+                (None, None) => View::TooLarge,
+            },
+            J::String(s) => View::Str(s),
+            J::Array(items) => View::Seq(items),
+            J::Object(map) => View::Map(map.iter().map(json_field as _)),
+        }
+    }
+
+    fn span(&self) -> Span {
+        Span::default()
+    }
+}
+
+fn yaml_field(e: &yaml::Entry) -> Field<'_, yaml::Node> {
+    Field { key: &e.key, key_span: e.key_span.clone().into(), value: &e.value }
+}
+
+fn json_field<'a>((key, value): (&'a String, &'a serde_json::Value)) -> Field<'a, serde_json::Value> {
+    Field { key, key_span: Span::default(), value }
+}
