@@ -106,9 +106,11 @@ pub fn offset_of(text: &str, line: usize, col: usize) -> usize {
 /// Parse one YAML document; see the module docs for what is rejected.
 ///
 /// JSON text (a document that starts with `{`) takes a fast path that builds
-/// the same nodes with the same spans; anything it is not sure about (a
-/// syntax error, a duplicate key, deep nesting, an odd number) goes the YAML
-/// way, so every diagnostic is the one the YAML path gives.
+/// the same nodes with the same spans, and so does the YAML people write by
+/// hand (`block`: block maps and lists, plain and simply quoted scalars,
+/// one-line flow lists and maps); anything either is not sure about (a
+/// syntax error, a duplicate key, deep nesting, an odd number) goes the
+/// event path, so every diagnostic is the one it gives.
 pub fn parse(text: &str) -> Result<Node, YamlError> {
     parse_any(text).map_err(|e| recognise(text, e))
 }
@@ -170,6 +172,8 @@ fn parse_any(text: &str) -> Result<Node, YamlError> {
         if let Some(node) = json::parse(text) {
             return Ok(node);
         }
+    } else if let Some(node) = block::parse(text) {
+        return Ok(node);
     }
     parse_yaml(text)
 }
@@ -644,6 +648,7 @@ fn first_line_len(s: &str) -> usize {
     line.trim_end().len()
 }
 
+mod block;
 mod json;
 
 #[cfg(test)]

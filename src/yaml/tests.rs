@@ -377,3 +377,103 @@ fn json_fast_path_matches_the_yaml_path() {
     assert_eq!(json::parse(&deep), None);
     assert!(parse(&deep).is_err());
 }
+
+/// Every YAML file under `dir` (recursively), as (path, text).
+fn yaml_files(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            yaml_files(&path, out);
+        } else if path.extension().is_some_and(|x| x == "yaml" || x == "yml") {
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                out.push((path.display().to_string(), text));
+            }
+        }
+    }
+}
+
+/// The block fast path either refuses a document or gives exactly the
+/// event path's nodes, typing and spans.
+fn block_agrees(name: &str, text: &str) -> bool {
+    match block::parse(text) {
+        Some(fast) => {
+            let slow = parse_yaml(text);
+            if slow.as_ref() != Ok(&fast) {
+                let short = |s: String| s.chars().take(600).collect::<String>();
+                panic!("{name}:\n{text}\nfast: {}\nevent path: {}", short(format!("{fast:?}")), short(format!("{slow:?}")));
+            }
+            true
+        }
+        None => false,
+    }
+}
+
+/// The block fast path agrees with the event path on every YAML file in
+/// the repository (states, test cases, fixtures), and on each of them
+/// mutated one byte at a time (a character dropped, or a space, colon,
+/// dash, hash, quote, bracket or line break put in), which walks it through
+/// the corners where it must refuse.
+#[test]
+fn block_fast_path_matches_the_event_path() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in ["examples", "tests", "protocols", "fuzz/seeds"] {
+        yaml_files(&root.join(dir), &mut files);
+    }
+    files.push(("STATE".into(), STATE.into()));
+    assert!(files.len() > 100, "{} YAML files", files.len());
+    let mut read = 0;
+    for (name, text) in &files {
+        if block_agrees(name, text) {
+            read += 1;
+        }
+        let step = (text.len() / 20).max(1);
+        for at in (0..text.len()).step_by(step).filter(|&i| text.is_char_boundary(i) && text.is_char_boundary(i + 1)) {
+            let (head, tail) = text.split_at(at);
+            block_agrees(name, &format!("{head}{}", tail.get(1..).unwrap_or("")));
+            for insert in [" ", ":", "-", "#", "\"", "'", "[", "{", "\n", "- ", ": ", " #", "  "] {
+                block_agrees(name, &format!("{head}{insert}{tail}"));
+            }
+        }
+    }
+    // It is a fast path, not a rarely taken one: the states and most cases.
+    assert!(read * 2 > files.len(), "read {read} of {} files", files.len());
+    assert!(block::parse(include_str!("../../examples/after-long-run.yaml")).is_some());
+    assert!(block::parse(STATE).is_some());
+}
+
+/// What the block fast path refuses goes the event path, so that its
+/// diagnostics are the event path's.
+#[test]
+fn block_fast_path_refuses_what_it_does_not_know() {
+    let refused = [
+        "a: 1\na: 2\n",
+        "a:\n  b: 1\n c: 2\n",
+        "a: b: c\n",
+        "kind:tempo\n",
+        "a:\tb\n",
+        "a: |\n  text\n",
+        "a: &x 1\nb: *x\n",
+        "a: !tag 1\n",
+        "---\na: 1\n",
+        "a: 1\n---\nb: 2\n",
+        "a: \"esc\\n\"\n",
+        "a: 'it''s'\n",
+        "a:\nb: 1\n",
+        "a: one\n  two\n",
+        "a: 0x1F\n",
+        "a: 99999999999999999999\n",
+        "a: .nan\n",
+        "1: x\n",
+        "a: [1, 2,]\n",
+        "a: [1,\n  2]\n",
+        "- 1\n- 2\n",
+        "",
+        "# only a comment\n",
+    ];
+    for doc in refused {
+        assert_eq!(block::parse(doc), None, "{doc:?}");
+    }
+}
