@@ -140,16 +140,21 @@ impl From<Span> for SourceSpan {
     }
 }
 
+/// How serious a [`Diagnostic`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// The input cannot be used: a program does not compile, a state is
+    /// rejected.
     Error,
+    /// Worth fixing; the input is still used.
     Warning,
     /// Worth knowing, not a problem (a lint's lowest level).
     Note,
 }
 
 impl Severity {
+    /// `error`, `warning` or `note`, as printed and in JSON.
     pub fn name(self) -> &'static str {
         match self {
             Severity::Error => "error",
@@ -166,15 +171,23 @@ pub type LineCol = (usize, usize);
 /// lowercase message, the file, labelled spans and a help line.
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
+    /// The stable code, `state::unknown-field` or `check::type-mismatch`:
+    /// match on it, never on the message.
     pub code: &'static str,
+    /// Error, warning or note.
     pub severity: Severity,
+    /// What is wrong, in one short lowercase line.
     pub message: String,
+    #[doc(hidden)]
     pub file: Option<Arc<SourceFile>>,
+    #[doc(hidden)]
     pub labels: Vec<(Span, String)>,
+    /// What to do about it, when there is something to say.
     pub help: Option<String>,
     /// A fix a tool may apply without asking (an editor's quick fix): set
     /// only when there is exactly one likely correction. Boxed: most
     /// diagnostics have none, and a `Diagnostic` travels in `Result`s.
+    #[doc(hidden)]
     pub suggestion: Option<Box<Suggestion>>,
 }
 
@@ -198,7 +211,10 @@ impl Suggestion {
     }
 }
 
+// Building diagnostics is the crate's own business: the constructors and
+// builders are hidden from a library user, who reads diagnostics.
 impl Diagnostic {
+    #[doc(hidden)]
     pub fn error(code: &'static str, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             code,
@@ -210,39 +226,48 @@ impl Diagnostic {
             suggestion: None,
         }
     }
+    #[doc(hidden)]
     pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
     }
+    #[doc(hidden)]
     pub fn note(code: &'static str, message: impl Into<String>) -> Diagnostic {
         Diagnostic { severity: Severity::Note, ..Diagnostic::error(code, message) }
     }
+    #[doc(hidden)]
     pub fn with_fix(mut self, span: Span, replacement: impl Into<String>) -> Diagnostic {
         self.suggestion = Some(Box::new(Suggestion { span, replacement: replacement.into() }));
         self
     }
+    #[doc(hidden)]
     pub fn in_file(mut self, file: &Arc<SourceFile>) -> Diagnostic {
         self.file = Some(Arc::clone(file));
         self
     }
+    #[doc(hidden)]
     pub fn label(mut self, span: Span, text: impl Into<String>) -> Diagnostic {
         self.labels.push((span, crate::terminal::bounded(text.into())));
         self
     }
+    #[doc(hidden)]
     pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(crate::terminal::bounded(help.into()));
         self
     }
     /// Attach a machine-applicable fix.
+    #[doc(hidden)]
     pub fn suggestion(mut self, suggestion: Option<Suggestion>) -> Diagnostic {
         self.suggestion = suggestion.map(Box::new);
         self
     }
+    #[doc(hidden)]
     pub fn maybe_help(mut self, help: Option<String>) -> Diagnostic {
         if let Some(help) = help {
             self.help = Some(crate::terminal::bounded(help));
         }
         self
     }
+    /// Whether it is an error (not a warning or a note).
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

@@ -92,21 +92,28 @@ pub struct RuleOutcome {
     words: Range<usize>,
 }
 
-/// One evaluation's result. [`evaluate_into`] refills one outcome state
+/// One evaluation's result: every rule's status, with the values its
+/// advice needs. Read it through [`Evaluation`](crate::Evaluation) (the
+/// fields are the crate's own). `evaluate_into` refills one outcome state
 /// after state, reusing its buffers.
 #[derive(Clone, Debug, Default)]
 pub struct Outcome {
     /// One per rule of the program, by index.
+    #[doc(hidden)]
     pub rules: Vec<RuleOutcome>,
     /// The rules that fired and were not suppressed, in output order: by
     /// timing, then priority, then file order.
+    #[doc(hidden)]
     pub recommendations: Vec<usize>,
     /// `now`, and how the athlete wants numbers shown.
+    #[doc(hidden)]
     pub now: Option<DateTime<FixedOffset>>,
+    #[doc(hidden)]
     pub units: UnitSystem,
     /// For each fact: whether the state left it out (and it has no default).
     fact_missing: Vec<bool>,
     /// Facts left out of the state that some rule needed to decide.
+    #[doc(hidden)]
     pub missing_facts: Vec<usize>,
     /// All rules' trace records and hole values, in one buffer each: one
     /// allocation per evaluation instead of several per fired rule.
@@ -118,6 +125,7 @@ pub struct Outcome {
     failed_rules: Vec<(usize, Failure)>,
 }
 
+#[doc(hidden)]
 impl Outcome {
     pub fn fact_is_missing(&self, fact: usize) -> bool {
         self.fact_missing.get(fact).copied().unwrap_or(true)

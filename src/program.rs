@@ -14,24 +14,38 @@ use crate::value::{EnumType, Ty, Value};
 /// A slot holds one fact or define value during an evaluation.
 pub type Slot = u32;
 
+/// Checked protocols, ready to evaluate: immutable and `Send + Sync`, so
+/// compile once ([`Compiler`](crate::Compiler)) and share. Its fields and
+/// lookups are the crate's own (hidden); a library user goes through the
+/// methods that build states and evaluate.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Program {
+    #[doc(hidden)]
     pub enums: Vec<EnumType>,
     /// Facts first (slot = index), read from the state.
+    #[doc(hidden)]
     pub facts: Vec<Fact>,
     /// Defines, in an order where each comes after all it uses; the slot of
     /// `defines[i]` is `facts.len() + i`.
+    #[doc(hidden)]
     pub defines: Vec<DefineDef>,
+    #[doc(hidden)]
     pub protocols: Vec<ProtocolInfo>,
     /// Rules in file order, which is also the last key of output order.
+    #[doc(hidden)]
     pub rules: Vec<RuleDef>,
+    #[doc(hidden)]
     pub atoms: Vec<Atom>,
     /// The slot of `now`, which time builtins read.
+    #[doc(hidden)]
     pub now_slot: Option<Slot>,
     /// The slot of `athlete.units`, which decides how numbers are shown.
+    #[doc(hidden)]
     pub units_slot: Option<Slot>,
     /// Fact paths and their groups, for the state loader's lookups.
+    #[doc(hidden)]
     pub fact_paths: std::collections::HashMap<String, usize>,
+    #[doc(hidden)]
     pub fact_groups: std::collections::HashSet<String>,
     /// The state's nesting for the state loader ([`Program::fact_schema`]),
     /// built from `facts` on first use.
@@ -39,6 +53,7 @@ pub struct Program {
     pub fact_table: std::sync::OnceLock<crate::fact_schema::FactTable>,
 }
 
+#[doc(hidden)]
 impl Program {
     pub fn fact_index(&self, path: &str) -> Option<usize> {
         self.fact_paths.get(path).copied()

@@ -40,10 +40,15 @@ pub use unknown::NotComputed;
 /// One athlete's answer: the JSON contract of `recoup evaluate --format json`.
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
+    /// `athlete.name`, when the state gives it.
     pub athlete: Option<String>,
+    /// `now` as RFC 3339, when the state (or `--now`) gives it.
     pub evaluated_at: Option<String>,
+    /// The advice, in output order: by timing, then priority.
     pub recommendations: Vec<Recommendation>,
+    /// Rules that fired but gave way to another.
     pub suppressed: Vec<Suppressed>,
+    /// Facts the state left out that some rule needed to decide.
     pub missing_facts: Vec<String>,
     /// The missing facts grouped by the rules they would let decide.
     pub unlocks: Vec<MissingGroup>,
@@ -56,23 +61,33 @@ pub struct Report {
     pub now: Option<DateTime<FixedOffset>>,
 }
 
+/// One piece of advice, from one rule that fired.
 #[derive(Clone, Debug, Serialize)]
 pub struct Recommendation {
+    /// The rule's id, `protocol.rule`.
     pub rule: String,
+    /// The protocol's id.
     pub protocol: String,
+    /// The advice, its values filled in.
     pub advice: String,
     /// Each `when` condition that held, in words, with its values.
     pub reasons: Vec<String>,
     /// The same conditions for an engineer: source text, the value it was
     /// about, in `reasons` order.
     pub conditions: Vec<HeldCondition>,
+    /// The rule's `because`, its values filled in.
     pub because: Option<String>,
+    /// `high`, `medium` or `low`.
     pub priority: &'static str,
+    /// When to act: `now`, `today`, `next_24h`, `this_week` or `long_term`.
     pub timing: &'static str,
+    /// The rule's category (`nutrition`, `sleep`, ...).
     pub category: String,
+    /// Where the protocol's advice comes from, when it says.
     pub source: Option<String>,
 }
 
+/// A `when` condition that held, as an engineer reads it.
 #[derive(Clone, Debug, Serialize)]
 pub struct HeldCondition {
     /// As written in the rule: `since_session <= 60min`.
@@ -80,12 +95,16 @@ pub struct HeldCondition {
     /// What the condition is about (`since_session`), and its value as
     /// shown to the coach (`35 min`), when it has one.
     pub subject: Option<String>,
+    /// The subject's value, as shown to the coach.
     pub value: Option<String>,
 }
 
+/// A rule that fired but was suppressed.
 #[derive(Clone, Debug, Serialize)]
 pub struct Suppressed {
+    /// The suppressed rule's id.
     pub rule: String,
+    /// The id of the rule that won.
     pub by: String,
     /// `declared`, `conflict over <tag>` or `same advice`.
     pub reason: String,
@@ -345,6 +364,7 @@ impl Report {
         self.for_humans(false).coach_text()
     }
 
+    /// The coach's view in Markdown.
     pub fn to_markdown(&self) -> String {
         self.for_humans(true).coach_markdown()
     }

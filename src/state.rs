@@ -23,12 +23,16 @@ pub use input::{Field, Input, View};
 /// An athlete's validated state: one value per declared fact.
 #[derive(Debug, Clone)]
 pub struct State {
+    #[doc(hidden)]
     pub file: Arc<SourceFile>,
+    #[doc(hidden)]
     pub facts: Vec<Value>,
     /// Where each fact's value was written, if it was.
+    #[doc(hidden)]
     pub spans: Vec<Option<Span>>,
 }
 
+#[doc(hidden)]
 impl State {
     pub fn athlete_name(&self, program: &Program) -> Option<String> {
         match program.fact_index("athlete.name").and_then(|i| self.facts.get(i)) {

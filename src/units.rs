@@ -195,6 +195,9 @@ impl Unit {
         value * self.scale + self.offset
     }
 
+    // The pair reads as a conversion to and from the canonical unit; the
+    // unit is `self` in both.
+    #[allow(clippy::wrong_self_convention)]
     pub fn from_canonical(self, canonical: f64) -> f64 {
         (canonical - self.offset) / self.scale
     }

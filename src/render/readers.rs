@@ -17,8 +17,10 @@ use crate::program::Program;
 /// Who a report is for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Audience {
+    /// Advice, why, reasons, rule ids and what was not known.
     #[default]
     Coach,
+    /// What to do and why, in plain words.
     Athlete,
 }
 
@@ -192,6 +194,7 @@ impl Report {
         self.for_humans(false).athlete_text()
     }
 
+    /// The athlete's view in Markdown.
     pub fn to_athlete_markdown(&self) -> String {
         self.for_humans(true).athlete_markdown()
     }
