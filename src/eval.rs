@@ -151,6 +151,10 @@ impl Outcome {
     pub fn define_failure(&self, define: usize) -> Option<Failure> {
         self.failed_defines.iter().find(|(d, _)| *d == define).map(|(_, f)| *f)
     }
+    /// Whether any arithmetic failed and left a define or a rule unknown.
+    pub fn any_failure(&self) -> bool {
+        !self.failed_defines.is_empty() || !self.failed_rules.is_empty()
+    }
     /// Every define left unknown by its own arithmetic, in the order computed.
     pub fn failed_defines(&self) -> &[(usize, Failure)] {
         &self.failed_defines

@@ -549,6 +549,12 @@ fn advice_never_shows_unknown_in_place_of_a_value() {
             "rules": ["dz.r", "dz.c"]
         }])
     );
+    // The batch path writes the same report, byte for byte.
+    let json = r#"{"now": "2026-11-28T08:15:00+01:00", "last_session": {"kind": "easy", "ended_at": "2026-11-28T07:00:00+01:00", "distance": "10km"}}"#;
+    std::fs::write(dir.path().join("s.jsonl"), format!("{json}\n")).unwrap();
+    let run = recoup_in(dir.path(), &["evaluate", "--batch", "s.jsonl", "--protocols", "p"]);
+    let line: serde_json::Value = serde_json::from_str(run.stdout.trim_end()).unwrap();
+    assert_eq!(line, report, "{}", run.stdout);
     for rule in ["dz.r", "dz.c"] {
         let run = recoup_in(dir.path(), &["explain", "s.yaml", rule, "--protocols", "p"]);
         assert!(run.stdout.starts_with(&format!("{rule}: unknown — ")), "{}", run.stdout);

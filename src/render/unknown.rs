@@ -164,7 +164,7 @@ pub fn rule_reasons(program: &Program, outcome: &Outcome, facts: Option<&[Value]
 /// Every value arithmetic left unknown with the unknown rules that needed
 /// it: a define shared by many rules is one entry.
 pub fn not_computed(program: &Program, outcome: &Outcome) -> Vec<NotComputed> {
-    if outcome.failed_defines().is_empty() && (0..program.rules.len()).all(|i| outcome.rule_failure(i).is_none()) {
+    if !outcome.any_failure() {
         return Vec::new();
     }
     let mut out: Vec<(Option<usize>, NotComputed)> = Vec::new();
