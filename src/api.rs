@@ -36,6 +36,7 @@ const _: fn() = || {
     send_sync::<Program>();
     send_sync::<State>();
     send_sync::<Outcome>();
+    send_sync::<Scratch>();
 };
 
 /// Builds a [`Program`] from the shipped protocols and your own rule files.
@@ -156,6 +157,61 @@ impl Program {
     pub fn evaluate(&self, state: &State) -> Evaluation<'_> {
         Evaluation { program: self, outcome: eval::evaluate(self, &state.facts), athlete: state.athlete_name(self) }
     }
+
+    /// [`Program::evaluate`] into an evaluation of an earlier state, reusing
+    /// its buffers: evaluating state after state allocates nothing for the
+    /// outcome once they have grown.
+    ///
+    /// ```
+    /// let program = recoup::Compiler::new().compile().map_err(|e| format!("{e:?}"))?;
+    /// let state = program
+    ///     .state_from_text("after-long-run.yaml", include_str!("../examples/after-long-run.yaml"))
+    ///     .map_err(|e| format!("{e:?}"))?;
+    /// let mut evaluation = program.evaluate(&state);
+    /// let first: Vec<String> = evaluation.recommended_ids().map(str::to_string).collect();
+    /// program.evaluate_into(&state, &mut evaluation);
+    /// assert!(evaluation.recommended_ids().eq(first.iter().map(String::as_str)));
+    /// # Ok::<(), String>(())
+    /// ```
+    pub fn evaluate_into<'p>(&'p self, state: &State, evaluation: &mut Evaluation<'p>) {
+        evaluation.program = self;
+        eval::evaluate_into(self, &state.facts, &mut evaluation.outcome);
+        evaluation.athlete = state.athlete_name(self);
+    }
+
+    /// The ids (`protocol.rule`) of the rules that fire for `state` and are
+    /// not suppressed, in output order: the same as
+    /// [`Evaluation::recommended_ids`], for a platform that wants nothing
+    /// else. It skips what only a reader needs (reasons, their values and
+    /// the trace), and reuses `scratch` from state to state, so that a batch
+    /// allocates nothing per state once the buffers have grown.
+    ///
+    /// ```
+    /// let program = recoup::Compiler::new().compile().map_err(|e| format!("{e:?}"))?;
+    /// let state = program
+    ///     .state_from_text("after-long-run.yaml", include_str!("../examples/after-long-run.yaml"))
+    ///     .map_err(|e| format!("{e:?}"))?;
+    /// let mut scratch = recoup::Scratch::default();
+    /// let fired: Vec<&str> = program.recommended_ids(&state, &mut scratch).collect();
+    /// assert!(program.evaluate(&state).recommended_ids().eq(fired.iter().copied()));
+    /// # Ok::<(), String>(())
+    /// ```
+    pub fn recommended_ids<'a>(
+        &'a self,
+        state: &State,
+        scratch: &'a mut Scratch,
+    ) -> impl ExactSizeIterator<Item = &'a str> + 'a {
+        eval::decide_into(self, &state.facts, &mut scratch.outcome);
+        let rules = &self.rules;
+        scratch.outcome.recommendations.iter().map(move |&i| rules.get(i).map_or("", |r| r.id.as_str()))
+    }
+}
+
+/// Buffers that [`Program::recommended_ids`] reuses from one state to the
+/// next; one per thread.
+#[derive(Clone, Debug, Default)]
+pub struct Scratch {
+    outcome: Outcome,
 }
 
 /// Builds a state from typed values set by dotted path, then validates it

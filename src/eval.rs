@@ -170,7 +170,7 @@ impl Outcome {
 /// state loader produced it.
 pub fn evaluate(program: &Program, facts: &[Value]) -> Outcome {
     let mut outcome = Outcome::default();
-    run(program, facts, false, &mut outcome);
+    run(program, facts, Detail::Brief, &mut outcome);
     outcome
 }
 
@@ -178,14 +178,23 @@ pub fn evaluate(program: &Program, facts: &[Value]) -> Outcome {
 /// buffers: a batch evaluates state after state without allocating for
 /// the outcome once they have grown.
 pub fn evaluate_into(program: &Program, facts: &[Value], outcome: &mut Outcome) {
-    run(program, facts, false, outcome);
+    run(program, facts, Detail::Brief, outcome);
+}
+
+/// Which rules fire, and nothing a reader needs besides: every rule's
+/// status and the values of its advice (duplicates are merged on them), the
+/// recommendations and the missing facts, as [`evaluate_into`] gives them,
+/// but no trace and no reason words. The cheap path for a platform that
+/// only wants the fired rules.
+pub fn decide_into(program: &Program, facts: &[Value], outcome: &mut Outcome) {
+    run(program, facts, Detail::Decide, outcome);
 }
 
 /// Evaluate every rule and keep the trace of every condition, for `explain`
 /// and protocol tests.
 pub fn evaluate_traced(program: &Program, facts: &[Value]) -> Outcome {
     let mut outcome = Outcome::default();
-    run(program, facts, true, &mut outcome);
+    run(program, facts, Detail::Full, &mut outcome);
     outcome
 }
 
@@ -227,7 +236,18 @@ fn facts_and_now<'a>(program: &Program, facts: &'a [Value]) -> (&'a [Value], Opt
     (facts, now)
 }
 
-fn run(program: &Program, facts: &[Value], trace_all: bool, out: &mut Outcome) {
+/// How much of each rule's evaluation an outcome keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Detail {
+    /// Statuses and hole values: what deciding the recommendations needs.
+    Decide,
+    /// Also the brief trace and reason words of every fired rule.
+    Brief,
+    /// Every condition of every rule, with no short-circuits (`explain`).
+    Full,
+}
+
+fn run(program: &Program, facts: &[Value], detail: Detail, out: &mut Outcome) {
     // Facts are read in place; only defines get new storage.
     let (facts, now) = facts_and_now(program, facts);
     // Defines are computed on demand, once each: a program whose rules read
@@ -244,21 +264,41 @@ fn run(program: &Program, facts: &[Value], trace_all: bool, out: &mut Outcome) {
     rules.clear();
     records.clear();
     values.clear();
+    // Room for every rule, every condition, and a few holes per rule, so
+    // that a fresh outcome is allocated once rather than grown.
+    rules.reserve(program.rules.len());
+    records.reserve(if detail == Detail::Decide { 0 } else { program.atoms.len() });
+    values.reserve(4 * program.rules.len());
+    let log = &mut Vec::new();
+    if detail == Detail::Brief {
+        log.reserve(program.atoms.len());
+    }
     for rule in &program.rules {
-        // One pass per rule: the brief trace costs a push per condition, and
-        // is dropped again unless the rule fired.
         let start = records.len();
-        let status = if trace_all { ev.status(rule, records) } else { ev.status(rule, &mut Brief(records)) };
-        if trace_all {
-        } else if status == Status::Fired {
-            for record in records.iter_mut().skip(start) {
-                if let Some(subject) = program.atoms.get(record.atom as usize).and_then(|a| a.subject.as_ref()) {
-                    record.subject = ev.eval(&subject.node, 0.0, &mut NoTrace);
+        let status = match detail {
+            Detail::Full => ev.status(rule, records),
+            Detail::Decide => ev.decide_status::<false>(rule, log),
+            Detail::Brief => {
+                // The conditions evaluated are noted as they are decided;
+                // only for a rule that fired do they become its brief trace
+                // (the conditions that decided it), and only then are the
+                // values its reasons show read.
+                log.clear();
+                let status = ev.decide_status::<true>(rule, log);
+                if status == Status::Fired {
+                    records.extend(log.iter().map(|&(atom, result)| Record {
+                        atom,
+                        result: result.value(),
+                        subject: program
+                            .atoms
+                            .get(atom as usize)
+                            .and_then(|a| a.subject.as_ref())
+                            .map_or(Value::Missing, |s| ev.value(&s.node)),
+                    }));
                 }
+                status
             }
-        } else {
-            records.truncate(start);
-        }
+        };
         let trace = start..records.len();
         let (advice, because) = if status == Status::Fired {
             let a = values.len();
@@ -297,7 +337,7 @@ fn run(program: &Program, facts: &[Value], trace_all: bool, out: &mut Outcome) {
     let active = &mut out.recommendations;
     active.clear();
     active.extend((0..rules.len()).filter(|&i| is_fired(rules, i)));
-    active.sort_by(|&a, &b| output_order(program, a, b));
+    active.sort_unstable_by(|&a, &b| output_order(program, a, b));
     resolve_conflicts(program, rules, active);
     active.retain(|&i| is_fired(rules, i));
     resolve_duplicates(program, rules, values, active);
@@ -305,7 +345,7 @@ fn run(program: &Program, facts: &[Value], trace_all: bool, out: &mut Outcome) {
 
     out.fact_missing.clear();
     out.fact_missing.extend((0..program.facts.len()).map(|f| facts.get(f).is_none_or(Value::is_missing)));
-    missing_facts(program, rules, records, &out.fact_missing, trace_all, &mut out.missing_facts);
+    missing_facts(program, rules, records, &out.fact_missing, detail == Detail::Full, &mut out.missing_facts);
     out.now = now;
     out.units = program.unit_system(facts);
 }
@@ -416,30 +456,26 @@ fn missing_facts(
     out: &mut Vec<usize>,
 ) {
     out.clear();
+    let mut add = |atom: Option<&Atom>| {
+        for &f in atom.map(|a| a.facts.as_slice()).unwrap_or_default() {
+            if missing.get(f).copied().unwrap_or(false) && !out.contains(&f) {
+                out.push(f);
+            }
+        }
+    };
     for (i, outcome) in rules.iter().enumerate() {
         if outcome.status != Status::Unknown {
             continue;
         }
-        let atoms: Vec<&Atom> = if traced {
-            records
-                .get(outcome.trace.clone())
-                .unwrap_or_default()
-                .iter()
-                .filter(|r| r.result.is_missing())
-                .filter_map(|r| program.atoms.get(r.atom as usize))
-                .collect()
+        if traced {
+            let trace = records.get(outcome.trace.clone()).unwrap_or_default();
+            for r in trace.iter().filter(|r| r.result.is_missing()) {
+                add(program.atoms.get(r.atom as usize));
+            }
         } else {
-            program
-                .rules
-                .get(i)
-                .and_then(|r| program.atoms.get(r.atoms.clone()))
-                .map_or(Vec::new(), |a| a.iter().collect())
-        };
-        for atom in atoms {
-            for &f in &atom.facts {
-                if missing.get(f).copied().unwrap_or(false) && !out.contains(&f) {
-                    out.push(f);
-                }
+            let atoms = program.rules.get(i).and_then(|r| program.atoms.get(r.atoms.clone())).unwrap_or_default();
+            for atom in atoms {
+                add(Some(atom));
             }
         }
     }
@@ -463,18 +499,6 @@ impl Tracer for NoTrace {
     const ON: bool = false;
     const FULL: bool = false;
     fn record(&mut self, _: Record) {}
-}
-
-/// Records what was evaluated, with short-circuits: the conditions that
-/// decided the result.
-struct Brief<'a>(&'a mut Vec<Record>);
-
-impl Tracer for Brief<'_> {
-    const ON: bool = true;
-    const FULL: bool = false;
-    fn record(&mut self, record: Record) {
-        self.0.push(record);
-    }
 }
 
 impl Tracer for Vec<Record> {
@@ -554,6 +578,105 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// Whether a rule fires: the pass every rule gets (unless the whole
+    /// evaluation is traced). With `LOG`, each condition evaluated is noted
+    /// in `log` as its atom and result, a few bytes, from which a fired
+    /// rule's brief trace is made without evaluating it again.
+    fn decide_status<const LOG: bool>(&self, rule: &RuleDef, log: &mut Vec<(u32, Tri)>) -> Status {
+        match self.decide::<LOG>(&rule.when, log) {
+            Tri::True if rule.unless.as_ref().is_some_and(|u| self.decide::<LOG>(u, log) == Tri::True) => {
+                Status::NotFired
+            }
+            Tri::True => Status::Fired,
+            Tri::False => Status::NotFired,
+            Tri::Unknown => Status::Unknown,
+        }
+    }
+
+    /// A condition's truth, as `eval` with a brief trace would give it
+    /// (`true`, `false`, anything else unknown; `and`/`or` short-circuit),
+    /// with the commonest shapes read in place: logic needs no `Value`, and
+    /// a slot is compared or tested without copying it.
+    fn decide<const LOG: bool>(&self, node: &Node, log: &mut Vec<(u32, Tri)>) -> Tri {
+        match node {
+            Node::Atom(id, inner) => {
+                // Atoms are the leaves of a rule's logic: none holds another.
+                let result = self.decide::<false>(inner, log);
+                if LOG {
+                    log.push((*id, result));
+                }
+                result
+            }
+            Node::And(a, b) => match self.decide::<LOG>(a, log) {
+                Tri::False => Tri::False,
+                x => match (x, self.decide::<LOG>(b, log)) {
+                    (_, Tri::False) => Tri::False,
+                    (Tri::True, Tri::True) => Tri::True,
+                    _ => Tri::Unknown,
+                },
+            },
+            Node::Or(a, b) => match self.decide::<LOG>(a, log) {
+                Tri::True => Tri::True,
+                x => match (x, self.decide::<LOG>(b, log)) {
+                    (_, Tri::True) => Tri::True,
+                    (Tri::False, Tri::False) => Tri::False,
+                    _ => Tri::Unknown,
+                },
+            },
+            Node::Not(a) => match self.decide::<LOG>(a, log) {
+                Tri::True => Tri::False,
+                Tri::False => Tri::True,
+                Tri::Unknown => Tri::Unknown,
+            },
+            Node::CompareSlot(op, slot, c) => match self.slot(*slot) {
+                Some(Value::Num(x)) => x.partial_cmp(c).map_or(Tri::Unknown, |ord| Tri::from(op.holds(ord))),
+                _ => Tri::Unknown,
+            },
+            Node::Slot(s) => match self.slot(*s) {
+                Some(Value::Bool(b)) => Tri::from(*b),
+                _ => Tri::Unknown,
+            },
+            Node::IsKnown(a) => match &**a {
+                Node::Slot(s) => Tri::from(self.slot(*s).is_some_and(|v| !v.is_missing())),
+                a => Tri::from(!self.value(a).is_missing()),
+            },
+            Node::In(v, set) => {
+                let owned;
+                let v = match &**v {
+                    Node::Slot(s) => match self.slot(*s) {
+                        Some(v) => v,
+                        None => return Tri::Unknown,
+                    },
+                    v => {
+                        owned = self.value(v);
+                        &owned
+                    }
+                };
+                if v.is_missing() {
+                    return Tri::Unknown;
+                }
+                Tri::from(set.iter().any(|item| match item {
+                    Node::Const(c) => compare(v, c) == Some(Ordering::Equal),
+                    item => compare(v, &self.value(item)) == Some(Ordering::Equal),
+                }))
+            }
+            node => match self.value(node) {
+                Value::Bool(b) => Tri::from(b),
+                _ => Tri::Unknown,
+            },
+        }
+    }
+
+    /// An expression's value with no trace; a constant or a slot (most
+    /// holes and subjects) is read without entering `eval`.
+    fn value(&self, node: &Node) -> Value {
+        match node {
+            Node::Const(v) => v.clone(),
+            Node::Slot(s) => self.slot(*s).cloned().unwrap_or(Value::Missing),
+            node => self.eval(node, 0.0, &mut NoTrace),
+        }
+    }
+
     fn status<T: Tracer>(&self, rule: &RuleDef, tracer: &mut T) -> Status {
         match self.eval(&rule.when, 0.0, tracer) {
             Value::Bool(true) => {
@@ -572,9 +695,44 @@ impl<'a> Evaluator<'a> {
     fn holes(&self, template: &Template, out: &mut Vec<Value>) {
         for part in &template.parts {
             if let TemplatePart::Hole { expr, .. } = part {
-                out.push(self.eval(expr, 0.0, &mut NoTrace));
+                out.push(self.value(expr));
             }
         }
+    }
+
+    /// A builtin's call, out of `eval`'s line: its argument buffer would
+    /// otherwise widen the frame of every `eval` call.
+    #[inline(never)]
+    fn call<T: Tracer>(&self, b: builtins::Builtin, args: &[Node], reading: f64, tr: &mut T) -> Value {
+        // A condition over a series' readings (`streak`,
+        // `count_where`) is evaluated once per reading, with the
+        // reading's value in place of its field name.
+        if let Some(condition) = builtins::condition_arg(b) {
+            let values: Vec<Value> = args
+                .iter()
+                .enumerate()
+                .map(|(i, a)| if i == condition { Value::Missing } else { self.eval(a, reading, tr) })
+                .collect();
+            return match args.get(condition) {
+                Some(pred) => {
+                    builtins::call_with_condition(b, &values, self.now, |v| self.eval(pred, v, &mut NoTrace))
+                }
+                None => Value::Missing,
+            };
+        }
+        // Most builtins take one to three arguments: evaluate them
+        // into a buffer on the stack rather than a fresh Vec.
+        let mut buffer: [Value; 4] = Default::default();
+        if args.len() <= buffer.len() {
+            for (slot, arg) in buffer.iter_mut().zip(args) {
+                *slot = self.eval(arg, reading, tr);
+            }
+            builtins::call(b, buffer.get(..args.len()).unwrap_or_default(), self.now)
+        } else {
+            let values: Vec<Value> = args.iter().map(|a| self.eval(a, reading, tr)).collect();
+            builtins::call(b, &values, self.now)
+        }
+    
     }
 
     /// `reading` is the current reading's value inside a `streak` predicate.
@@ -663,36 +821,7 @@ impl<'a> Evaluator<'a> {
                 Value::Missing => Value::Missing,
                 _ => Value::Bool(false),
             },
-            Node::Call(b, args) => {
-                // A condition over a series' readings (`streak`,
-                // `count_where`) is evaluated once per reading, with the
-                // reading's value in place of its field name.
-                if let Some(condition) = builtins::condition_arg(*b) {
-                    let values: Vec<Value> = args
-                        .iter()
-                        .enumerate()
-                        .map(|(i, a)| if i == condition { Value::Missing } else { self.eval(a, reading, tr) })
-                        .collect();
-                    return match args.get(condition) {
-                        Some(pred) => {
-                            builtins::call_with_condition(*b, &values, self.now, |v| self.eval(pred, v, &mut NoTrace))
-                        }
-                        None => Value::Missing,
-                    };
-                }
-                // Most builtins take one to three arguments: evaluate them
-                // into a buffer on the stack rather than a fresh Vec.
-                let mut buffer: [Value; 4] = Default::default();
-                if args.len() <= buffer.len() {
-                    for (slot, arg) in buffer.iter_mut().zip(args) {
-                        *slot = self.eval(arg, reading, tr);
-                    }
-                    builtins::call(*b, buffer.get(..args.len()).unwrap_or_default(), self.now)
-                } else {
-                    let values: Vec<Value> = args.iter().map(|a| self.eval(a, reading, tr)).collect();
-                    builtins::call(*b, &values, self.now)
-                }
-            }
+            Node::Call(b, args) => self.call(*b, args, reading, tr),
             Node::If(c, t, o) => match self.eval(c, reading, tr) {
                 Value::Bool(true) => self.eval(t, reading, tr),
                 Value::Bool(false) => self.eval(o, reading, tr),
@@ -711,6 +840,35 @@ impl<'a> Evaluator<'a> {
                 }
                 result
             }
+        }
+    }
+}
+
+/// Three-valued truth: what a condition decides to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tri {
+    False,
+    True,
+    Unknown,
+}
+
+impl Tri {
+    /// The value `eval` gives a condition that decides so.
+    fn value(self) -> Value {
+        match self {
+            Tri::True => Value::Bool(true),
+            Tri::False => Value::Bool(false),
+            Tri::Unknown => Value::Missing,
+        }
+    }
+}
+
+impl From<bool> for Tri {
+    fn from(b: bool) -> Tri {
+        if b {
+            Tri::True
+        } else {
+            Tri::False
         }
     }
 }

@@ -156,7 +156,7 @@ internal_modules! {
     yaml,
 }
 
-pub use crate::api::{Compiler, Evaluation, StateBuilder};
+pub use crate::api::{Compiler, Evaluation, Scratch, StateBuilder};
 pub use crate::diagnostic::Diagnostic;
 pub use crate::diagnostic::Severity;
 pub use crate::eval::Outcome;

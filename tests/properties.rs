@@ -16,7 +16,7 @@ use std::sync::{Arc, OnceLock};
 use proptest::prelude::*;
 use recoup::diagnostic::{Diagnostic, SourceFile};
 use recoup::lint::{self, Config};
-use recoup::{engine, format, parser, Compiler, Program};
+use recoup::{engine, eval, format, parser, Compiler, Program};
 
 #[path = "support/generate.rs"]
 mod generate;
@@ -124,6 +124,54 @@ proptest! {
         let input = rules.len() + state_text.len();
         for out in [first.to_text(), first.to_markdown(), json(&first)] {
             prop_assert!(out.len() <= FACTOR * input + SLACK, "{} bytes of output from {input} of input", out.len());
+        }
+    }
+
+    /// Evaluation at its three depths agrees with itself: deciding alone
+    /// (`decide_into`), the brief trace (`evaluate`, and `evaluate_into`
+    /// into an outcome that held another state's) and the full trace
+    /// (`evaluate_traced`) give every rule the same status, the same
+    /// recommendations and advice values; deciding and the brief trace name
+    /// the same missing facts; and every condition in a fired rule's brief
+    /// trace has the result and subject the full trace gives it. Both the
+    /// generated protocol and the shipped ones read the generated state.
+    #[test]
+    fn evaluation_depths_agree(rules_tape in tape(), state_tape in tape()) {
+        let rules = generate::rule_file(&mut Tape::new(&rules_tape));
+        let state_text = generate::state_file(&mut Tape::new(&state_tape));
+        let generated = compile_generated(&rules).map_err(|ds| TestCaseError::fail(format!("{rules}\n{}", plain(&ds))))?;
+        let mut reused = recoup::Outcome::default();
+        for program in [&generated, shipped()] {
+            let Ok(state) = program.state_from_text("state.yaml", state_text.as_str()) else { continue };
+            let brief = eval::evaluate(program, &state.facts);
+            let full = eval::evaluate_traced(program, &state.facts);
+            let mut decided = recoup::Outcome::default();
+            eval::decide_into(program, &state.facts, &mut decided);
+            eval::evaluate_into(program, &state.facts, &mut reused);
+            prop_assert_eq!(&brief.recommendations, &full.recommendations);
+            prop_assert_eq!(&brief.recommendations, &decided.recommendations);
+            prop_assert_eq!(&brief.recommendations, &reused.recommendations);
+            prop_assert_eq!(&brief.missing_facts, &decided.missing_facts);
+            prop_assert_eq!(&brief.missing_facts, &reused.missing_facts);
+            for (i, rule) in brief.rules.iter().enumerate() {
+                let id = &program.rules[i].id;
+                prop_assert_eq!(&rule.status, &full.rules[i].status, "{}\n{}\n{}", id, rules, state_text);
+                prop_assert_eq!(&rule.status, &decided.rules[i].status, "{}", id);
+                prop_assert_eq!(&rule.status, &reused.rules[i].status, "{}", id);
+                prop_assert_eq!(brief.advice_values(i), full.advice_values(i), "{}", id);
+                prop_assert_eq!(brief.advice_values(i), decided.advice_values(i), "{}", id);
+                prop_assert_eq!(brief.because_values(i), decided.because_values(i), "{}", id);
+                prop_assert_eq!(brief.trace(i), reused.trace(i), "{}", id);
+                prop_assert_eq!(brief.word_values(i), reused.word_values(i), "{}", id);
+                prop_assert!(decided.trace(i).is_empty() && decided.word_values(i).is_empty(), "{}", id);
+                if rule.status == eval::Status::Fired {
+                    prop_assert!(!brief.trace(i).is_empty(), "{}: a fired rule has reasons", id);
+                }
+                for record in brief.trace(i) {
+                    let twin = full.trace(i).iter().find(|r| r.atom == record.atom);
+                    prop_assert_eq!(Some(record), twin, "{}", id);
+                }
+            }
         }
     }
 
