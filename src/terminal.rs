@@ -21,7 +21,7 @@ pub fn line(text: &str) -> Cow<'_, str> {
     escape(text, |_| false)
 }
 
-/// Like [`line`], but newlines are kept: for text that may span lines (a
+/// Like [`line()`], but newlines are kept: for text that may span lines (a
 /// help note).
 pub fn text(text: &str) -> Cow<'_, str> {
     escape(text, |c| c == '\n')
@@ -73,7 +73,7 @@ pub const MAX_MESSAGE: usize = 2_000;
 /// A diagnostic's text as it is stored: every `quoted` piece of input
 /// (a name, a value) clipped to [`MAX_ECHO`] characters, and the whole to
 /// [`MAX_MESSAGE`]. Nothing is escaped here: JSON output escapes for itself,
-/// human output through [`line`] and [`text`].
+/// human output through [`line()`] and [`text`].
 pub fn bounded(text: String) -> String {
     if text.len() <= MAX_ECHO {
         return text;
