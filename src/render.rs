@@ -209,7 +209,9 @@ pub(crate) fn fill_hole(
     out: &mut String,
 ) {
     match (value, ty) {
-        (Value::Num(v), Ty::Num(dim)) if bare_number => out.push_str(&units::format_parts(*v, *dim, system).0),
+        (Value::Num(v), Ty::Num(dim)) if bare_number => {
+            units::push_parts(out, *v, *dim, system);
+        }
         (Value::Enum(i), Ty::Enum(e)) => out.push_str(&enum_words(program, *e, *i)),
         (Value::List(items), Ty::List(item)) if matches!(**item, Ty::Enum(_)) => {
             let words: Vec<String> = items
@@ -221,7 +223,7 @@ pub(crate) fn fill_hole(
                 .collect();
             out.push_str(&join_words(&words));
         }
-        _ => out.push_str(&dates::show(value, ty, program, system, now)),
+        _ => dates::push_show(out, value, ty, program, system, now),
     }
 }
 

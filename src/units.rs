@@ -592,13 +592,20 @@ fn named_kind(name: &str) -> Option<Unit> {
 /// Rounds half away from zero (unlike `{:.N}`, which rounds half to even)
 /// and trims trailing zeros, so "1.50" reads "1.5" and "-0" reads "0".
 fn trim_num(v: f64, decimals: usize) -> String {
+    let mut s = String::new();
+    push_trim_num(&mut s, v, decimals);
+    s
+}
+
+/// [`trim_num`] appended to `out`.
+fn push_trim_num(out: &mut String, v: f64, decimals: usize) {
     let f = 10f64.powi(decimals as i32);
     let scaled = (v * f).round();
     // Exact in integers while the scaled value fits an f64's 53-bit mantissa
     // with room to spare: the digits `{:.N}` would print, without the float
     // formatter (the costliest part of rendering a batch of reports).
     if decimals <= 3 && scaled.abs() < 1e15 {
-        return trim_scaled(scaled as i64, decimals);
+        return push_trim_scaled(out, scaled as i64, decimals);
     }
     let r = scaled / f;
     let mut s = format!("{r:.decimals$}");
@@ -608,14 +615,14 @@ fn trim_num(v: f64, decimals: usize) -> String {
     if s == "-0" {
         s = "0".into();
     }
-    s
+    out.push_str(&s);
 }
 
 /// A plain number (no unit: a count, an age, months since a test, a ratio,
 /// ln rMSSD): three significant figures and never more than two decimals,
 /// so a figure is as precise as a person would say it and no more.
 /// 20.666 → "20.7", 4.163 → "4.16", 0.2567 → "0.26", 123.4 → "123", 44 → "44".
-fn plain_number(v: f64) -> String {
+fn push_plain_number(out: &mut String, v: f64) {
     let a = v.abs();
     let decimals = if a >= 100.0 {
         0
@@ -624,54 +631,83 @@ fn plain_number(v: f64) -> String {
     } else {
         2
     };
-    trim_num(v, decimals)
+    push_trim_num(out, v, decimals)
 }
 
 /// `scaled / 10^decimals` written with at most `decimals` decimals, trailing
 /// zeros and a bare point dropped, `-0` written `0`: what `trim_num` gives.
-fn trim_scaled(scaled: i64, decimals: usize) -> String {
-    use std::fmt::Write as _;
+fn push_trim_scaled(out: &mut String, scaled: i64, decimals: usize) {
     let unit = 10u64.pow(decimals as u32);
     let magnitude = scaled.unsigned_abs();
     let (whole, mut frac) = (magnitude / unit, magnitude % unit);
-    let mut s = String::with_capacity(8);
     if scaled < 0 {
-        s.push('-');
+        out.push('-');
     }
-    let _ = write!(s, "{whole}");
+    push_digits(out, whole, 0);
     if frac != 0 {
         let mut digits = decimals;
         while frac % 10 == 0 {
             frac /= 10;
             digits -= 1;
         }
-        let _ = write!(s, ".{frac:0digits$}");
+        out.push('.');
+        push_digits(out, frac, digits);
     }
-    s
+}
+
+/// A whole number in decimal, padded with zeros to `width` digits.
+fn push_digits(out: &mut String, mut n: u64, width: usize) {
+    let mut buf = [0u8; 20];
+    let mut len = 0;
+    for slot in buf.iter_mut().rev() {
+        *slot = b'0' + (n % 10) as u8;
+        n /= 10;
+        len += 1;
+        if n == 0 && len >= width {
+            break;
+        }
+    }
+    for &b in buf.iter().skip(buf.len() - len) {
+        out.push(char::from(b));
+    }
+}
+
+fn push_one_decimal_below_ten(out: &mut String, v: f64) {
+    if (v * 10.0).round().abs() < 100.0 {
+        push_trim_num(out, v, 1)
+    } else {
+        push_trim_num(out, v, 0)
+    }
 }
 
 fn one_decimal_below_ten(v: f64) -> String {
-    if (v * 10.0).round().abs() < 100.0 {
-        trim_num(v, 1)
-    } else {
-        trim_num(v, 0)
-    }
+    let mut s = String::new();
+    push_one_decimal_below_ten(&mut s, v);
+    s
 }
 
 const HOURS_FROM_S: f64 = 7200.0;
 const DAYS_FROM_S: f64 = 172_800.0;
 
-fn time_parts(v: f64) -> (String, &'static str) {
+fn push_time_parts(out: &mut String, v: f64) -> &'static str {
     let a = v.abs();
     if a < 90.0 {
-        (trim_num(v, 0), "s")
+        push_trim_num(out, v, 0);
+        "s"
     } else if a < HOURS_FROM_S {
-        (trim_num(v / 60.0, 0), "min")
+        push_trim_num(out, v / 60.0, 0);
+        "min"
     } else if a < DAYS_FROM_S {
-        (trim_num((v / 60.0).round() / 60.0, 2), "h")
+        push_trim_num(out, (v / 60.0).round() / 60.0, 2);
+        "h"
     } else {
         let days = (v / 86_400.0).round();
-        (trim_num(days, 0), if days.abs() == 1.0 { "day" } else { "days" })
+        push_trim_num(out, days, 0);
+        if days.abs() == 1.0 {
+            "day"
+        } else {
+            "days"
+        }
     }
 }
 
@@ -686,36 +722,65 @@ fn pace_parts(v: f64, per: f64, unit: &'static str) -> (String, &'static str) {
 /// apart. Durations of 2–48 h come back as decimal hours ("7.5", "h").
 /// Compound dimensions without a static spelling return an empty unit.
 pub fn format_parts(value: f64, dim: Dim, system: UnitSystem) -> (String, &'static str) {
+    let mut number = String::new();
+    let unit = push_parts(&mut number, value, dim, system);
+    (number, unit)
+}
+
+/// [`format_parts`] with the number appended to `out`; returns the unit.
+pub fn push_parts(out: &mut String, value: f64, dim: Dim, system: UnitSystem) -> &'static str {
     if !value.is_finite() {
-        return ("n/a".into(), "");
+        out.push_str("n/a");
+        return "";
     }
     let metric = system == UnitSystem::Metric;
-    match dim {
-        Dim::NONE => (plain_number(value), ""),
-        Dim::PERCENT => (trim_num(value * 100.0, 1), "%"),
-        Dim::TIME => time_parts(value),
-        Dim::LENGTH if metric && value.abs().round() < 1000.0 => (trim_num(value, 0), "m"),
-        Dim::LENGTH if metric => (one_decimal_below_ten(value / 1000.0), "km"),
-        Dim::LENGTH => (one_decimal_below_ten(value / MILE_M), "mi"),
+    let (scaled, decimals, unit) = match dim {
+        Dim::NONE => {
+            push_plain_number(out, value);
+            return "";
+        }
+        Dim::PERCENT => (value * 100.0, 1, "%"),
+        Dim::TIME => return push_time_parts(out, value),
+        Dim::LENGTH if metric && value.abs().round() < 1000.0 => (value, 0, "m"),
+        Dim::LENGTH if metric => {
+            push_one_decimal_below_ten(out, value / 1000.0);
+            return "km";
+        }
+        Dim::LENGTH => {
+            push_one_decimal_below_ten(out, value / MILE_M);
+            return "mi";
+        }
         // DECISION: small masses (food, sodium, caffeine) read in g and mg in
         // both systems, as nutrition labels in imperial countries print them;
         // body weight reads in kg or lb.
-        Dim::MASS if value.abs() < POUND_KG || (metric && value.abs() < 1.0) => small_mass(value, false),
-        Dim::MASS if metric => (trim_num(value, 1), "kg"),
-        Dim::MASS => (trim_num(value / POUND_KG, 1), "lb"),
-        Dim::VOLUME if metric && value.abs() < 1.0 => (trim_num(value * 1000.0, 0), "ml"),
-        Dim::VOLUME if metric => (trim_num(value, 1), "L"),
-        Dim::VOLUME => (trim_num(value / US_FL_OZ_L, 0), "fl oz"),
-        Dim::HEART_RATE => (trim_num(value, 0), "bpm"),
-        Dim::HRV => (trim_num(value, 0), "ms"),
-        Dim::TEMPERATURE if metric => (trim_num(value, 0), "°C"),
-        Dim::TEMPERATURE => (trim_num(value * 9.0 / 5.0 + 32.0, 0), "°F"),
-        Dim::TEMPERATURE_DIFFERENCE if metric => (trim_num(value, 1), "°C"),
-        Dim::TEMPERATURE_DIFFERENCE => (trim_num(value * 9.0 / 5.0, 1), "°F"),
-        Dim::PACE if metric => pace_parts(value, 1000.0, "/km"),
-        Dim::PACE => pace_parts(value, MILE_M, "/mi"),
-        _ => rate_parts(value, dim, metric).unwrap_or_else(|| (trim_num(value, 2), static_symbol(dim).unwrap_or(""))),
-    }
+        Dim::MASS if value.abs() < POUND_KG || (metric && value.abs() < 1.0) => {
+            return push_pair(out, small_mass(value, false))
+        }
+        Dim::MASS if metric => (value, 1, "kg"),
+        Dim::MASS => (value / POUND_KG, 1, "lb"),
+        Dim::VOLUME if metric && value.abs() < 1.0 => (value * 1000.0, 0, "ml"),
+        Dim::VOLUME if metric => (value, 1, "L"),
+        Dim::VOLUME => (value / US_FL_OZ_L, 0, "fl oz"),
+        Dim::HEART_RATE => (value, 0, "bpm"),
+        Dim::HRV => (value, 0, "ms"),
+        Dim::TEMPERATURE if metric => (value, 0, "°C"),
+        Dim::TEMPERATURE => (value * 9.0 / 5.0 + 32.0, 0, "°F"),
+        Dim::TEMPERATURE_DIFFERENCE if metric => (value, 1, "°C"),
+        Dim::TEMPERATURE_DIFFERENCE => (value * 9.0 / 5.0, 1, "°F"),
+        Dim::PACE if metric => return push_pair(out, pace_parts(value, 1000.0, "/km")),
+        Dim::PACE => return push_pair(out, pace_parts(value, MILE_M, "/mi")),
+        _ => match rate_parts(value, dim, metric) {
+            Some(pair) => return push_pair(out, pair),
+            None => (value, 2, static_symbol(dim).unwrap_or("")),
+        },
+    };
+    push_trim_num(out, scaled, decimals);
+    unit
+}
+
+fn push_pair(out: &mut String, (number, unit): (String, &'static str)) -> &'static str {
+    out.push_str(&number);
+    unit
 }
 
 /// A mass under a kilogram in g or mg (per hour for a rate).
@@ -777,23 +842,43 @@ pub fn examples(dim: Dim) -> (&'static str, &'static str) {
 }
 
 pub fn format_quantity(value: f64, dim: Dim, system: UnitSystem) -> String {
+    let mut s = String::new();
+    push_quantity(&mut s, value, dim, system);
+    s
+}
+
+/// [`format_quantity`] appended to `out`.
+pub fn push_quantity(out: &mut String, value: f64, dim: Dim, system: UnitSystem) {
     if !value.is_finite() {
-        return "n/a".into();
+        out.push_str("n/a");
+        return;
     }
     if dim == Dim::TIME && (HOURS_FROM_S..DAYS_FROM_S).contains(&value.abs()) {
         let total = (value.abs() / 60.0).round();
         let hours = (total / 60.0).floor();
         let mins = total - hours * 60.0;
-        let sign = if value < 0.0 { "-" } else { "" };
-        return if mins == 0.0 { format!("{sign}{hours:.0} h") } else { format!("{sign}{hours:.0} h {mins:.0} min") };
+        if value < 0.0 {
+            out.push('-');
+        }
+        // Both are whole numbers under 48 and 60.
+        push_digits(out, hours as u64, 0);
+        out.push_str(" h");
+        if mins != 0.0 {
+            out.push(' ');
+            push_digits(out, mins as u64, 0);
+            out.push_str(" min");
+        }
+        return;
     }
-    let (number, unit) = format_parts(value, dim, system);
+    let unit = push_parts(out, value, dim, system);
     if dim == Dim::PACE || dim.is_none() {
-        format!("{number}{unit}")
+        out.push_str(unit);
     } else if unit.is_empty() {
-        format!("{number} {}", canonical_symbol(dim))
+        out.push(' ');
+        out.push_str(&canonical_symbol(dim));
     } else {
-        format!("{number} {unit}")
+        out.push(' ');
+        out.push_str(unit);
     }
 }
 

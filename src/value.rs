@@ -98,6 +98,29 @@ impl Value {
     /// Show a value to a coach: quantities in the athlete's units, enum
     /// values by name.
     pub fn display(&self, ty: &Ty, enums: &[EnumType], system: UnitSystem) -> String {
+        let mut out = String::new();
+        self.push_display(&mut out, ty, enums, system);
+        out
+    }
+
+    /// [`Value::display`] appended to `out`: numbers, truth values and enum
+    /// values without a string of their own (the batch writes thousands).
+    pub fn push_display(&self, out: &mut String, ty: &Ty, enums: &[EnumType], system: UnitSystem) {
+        match (self, ty) {
+            (Value::Num(v), _) if v.is_infinite() && *v > 0.0 => out.push_str("never"),
+            (Value::Num(v), Ty::Num(dim)) => units::push_quantity(out, *v, *dim, system),
+            (Value::Num(v), _) => units::push_quantity(out, *v, Dim::NONE, system),
+            (Value::Bool(b), _) => out.push_str(if *b { "true" } else { "false" }),
+            (Value::Enum(i), Ty::Enum(e)) => match enums.get(*e).and_then(|e| e.values.get(usize::from(*i))) {
+                Some(name) => out.push_str(name),
+                None => out.push_str(&format!("#{i}")),
+            },
+            (Value::Text(t), _) => out.push_str(t),
+            _ => out.push_str(&self.display_other(ty, enums, system)),
+        }
+    }
+
+    fn display_other(&self, ty: &Ty, enums: &[EnumType], system: UnitSystem) -> String {
         match (self, ty) {
             (Value::Missing, _) => "unknown".into(),
             (Value::Num(v), _) if v.is_infinite() && *v > 0.0 => "never".into(),

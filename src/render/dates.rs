@@ -55,6 +55,23 @@ pub fn show(
     }
 }
 
+/// [`show`] appended to `out`.
+pub fn push_show(
+    out: &mut String,
+    value: &Value,
+    ty: &Ty,
+    program: &Program,
+    system: UnitSystem,
+    now: Option<DateTime<FixedOffset>>,
+) {
+    match (value, ty) {
+        (Value::Date(_) | Value::Instant(_) | Value::List(_) | Value::Series(_), _) => {
+            out.push_str(&show(value, ty, program, system, now))
+        }
+        _ => value.push_display(out, ty, &program.enums, system),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

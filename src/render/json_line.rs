@@ -209,8 +209,9 @@ impl<'p> JsonLine<'p> {
                     (Some(s), Some(subject)) if !record.subject.is_missing() => {
                         out.extend_from_slice(subject);
                         out.extend_from_slice(b",\"value\":");
-                        let value = record.subject.display(&s.ty, &program.enums, system);
-                        string(out, &value);
+                        scratch.text.clear();
+                        record.subject.push_display(&mut scratch.text, &s.ty, &program.enums, system);
+                        string(out, &scratch.text);
                     }
                     _ => out.extend_from_slice(b"null,\"value\":null"),
                 }

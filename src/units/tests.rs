@@ -380,3 +380,20 @@ fn a_number_too_large_for_a_float_is_not_read_as_a_unit() {
     let e = parse_quantity("1e400", Dim::LENGTH, KILOMETRE).unwrap_err();
     assert!(matches!(e, UnitError::NonFinite { .. }), "{e}");
 }
+
+#[test]
+fn hours_and_minutes_are_written_as_the_formatter_wrote_them() {
+    let mut v = -DAYS_FROM_S + 1.0;
+    while v < DAYS_FROM_S {
+        if (HOURS_FROM_S..DAYS_FROM_S).contains(&v.abs()) {
+            let total = (v.abs() / 60.0).round();
+            let hours = (total / 60.0).floor();
+            let mins = total - hours * 60.0;
+            let sign = if v < 0.0 { "-" } else { "" };
+            let want =
+                if mins == 0.0 { format!("{sign}{hours:.0} h") } else { format!("{sign}{hours:.0} h {mins:.0} min") };
+            assert_eq!(format_quantity(v, Dim::TIME, Metric), want, "{v}");
+        }
+        v += 37.3;
+    }
+}
