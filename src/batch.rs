@@ -34,6 +34,8 @@ pub const CHUNK: usize = 2048;
 /// A round also ends once its lines hold this many bytes, so a round of
 /// long lines (each up to the state limit) stays small too.
 pub const CHUNK_BYTES: usize = 64 << 20;
+/// The size of the input and output buffers a caller should give a batch.
+pub const IO_BUFFER: usize = 1 << 20;
 /// States a worker takes at a time: small enough that the threads finish a
 /// round together, large enough that taking one costs nothing.
 pub const BLOCK: usize = 64;

@@ -107,9 +107,12 @@ pub(super) fn batch_command(
             eprint!("\r{} states, {} rejected", s.states, s.rejected);
         }
     };
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    // Output is written a block of lines at a time (far more than 8 KiB);
+    // input is read in large pieces, not a line's worth of system calls.
+    let mut out = std::io::BufWriter::with_capacity(batch::IO_BUFFER, std::io::stdout().lock());
     let result = if source == Path::new("-") {
-        batch::run_lines(&program, std::io::stdin().lock(), &mut out, options, progress)
+        let input = std::io::BufReader::with_capacity(batch::IO_BUFFER, std::io::stdin().lock());
+        batch::run_lines(&program, input, &mut out, options, progress)
     } else if source.is_dir() {
         batch::run_dir(&program, source, &mut out, options, progress)
     } else {
@@ -117,7 +120,10 @@ pub(super) fn batch_command(
         // it has no size limit; but it must be a regular file: standard
         // input is `-`, not a pipe or a device.
         match files::open_regular(source) {
-            Ok(f) => batch::run_lines(&program, std::io::BufReader::new(f), &mut out, options, progress),
+            Ok(f) => {
+                let input = std::io::BufReader::with_capacity(batch::IO_BUFFER, f);
+                batch::run_lines(&program, input, &mut out, options, progress)
+            }
             Err(d) => {
                 report_errors(&[d]);
                 return 2;
