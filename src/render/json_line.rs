@@ -16,7 +16,7 @@ use super::{fill_hole, missing_groups};
 use crate::eval::{is_reason, Outcome, Status, SuppressReason};
 use crate::program::{Program, Template, TemplatePart};
 use crate::units::UnitSystem;
-use crate::value::Value;
+use crate::value::{Ty, Value};
 
 /// A program's constant JSON text, escaped once, and the program it came
 /// from.
@@ -26,6 +26,8 @@ pub struct JsonLine<'p> {
     atoms: Vec<AtomText>,
     /// Each fact's path as a JSON string (quoted, escaped).
     facts: Vec<Box<[u8]>>,
+    /// Each enum value as advice reads it (`long run`), escaped.
+    enum_words: Vec<Vec<Box<[u8]>>>,
     /// The fact holding the athlete's name, if the program declares it.
     athlete: Option<usize>,
 }
@@ -133,7 +135,20 @@ impl<'p> JsonLine<'p> {
                 text.into()
             })
             .collect();
-        JsonLine { program, rules, atoms, facts, athlete: program.fact_index("athlete.name") }
+        let enum_words = program
+            .enums
+            .iter()
+            .map(|e| {
+                (0..e.values.len())
+                    .map(|i| {
+                        let mut text = Vec::new();
+                        escape(&mut text, &e.words(u16::try_from(i).unwrap_or(u16::MAX)));
+                        text.into()
+                    })
+                    .collect()
+            })
+            .collect();
+        JsonLine { program, rules, atoms, facts, enum_words, athlete: program.fact_index("athlete.name") }
     }
 
     /// The program this text was escaped from.
@@ -299,7 +314,17 @@ impl<'p> JsonLine<'p> {
                 Fragment::Text(text) => out.extend_from_slice(text),
                 Fragment::Hole(part) => {
                     let value = values.next().unwrap_or(&Value::Missing);
-                    if let Some(TemplatePart::Hole { ty, bare_number, .. }) = template.parts.get(*part) {
+                    let Some(TemplatePart::Hole { ty, bare_number, .. }) = template.parts.get(*part) else { continue };
+                    // An enum value reads as its words, escaped once.
+                    let words = match (value, ty) {
+                        (Value::Enum(i), Ty::Enum(e)) => {
+                            self.enum_words.get(*e).and_then(|words| words.get(usize::from(*i)))
+                        }
+                        _ => None,
+                    };
+                    if let Some(words) = words {
+                        out.extend_from_slice(words);
+                    } else {
                         scratch.text.clear();
                         fill_hole(self.program, ty, *bare_number, value, system, now, &mut scratch.text);
                         escape(out, &scratch.text);
