@@ -34,6 +34,8 @@ impl<'p> From<&&'p Program> for FactSchema<'p> {
     }
 }
 
+// The state loader's view of a program, not part of the library's API.
+#[doc(hidden)]
 impl Program {
     /// What a state for this program may hold.
     pub fn fact_schema(&self) -> FactSchema<'_> {

@@ -24,8 +24,9 @@
 //!
 //! # What is public
 //!
-//! The supported API is what this page lists: [`Compiler`], [`Program`],
-//! [`State`] and [`StateBuilder`], [`Evaluation`] and [`Outcome`], the
+//! The supported API is what this page lists: [`Compiler`], [`Program`]
+//! (with [`Scratch`] for evaluating many states), [`State`] and
+//! [`StateBuilder`], [`Evaluation`] and [`Outcome`], the
 //! [`Report`] with the types it is made of ([`Recommendation`],
 //! [`HeldCondition`], [`Suppressed`], [`MissingGroup`], [`Audience`]),
 //! [`Diagnostic`] and its [`Severity`]; [`batch`] for a platform that

@@ -50,6 +50,7 @@ pub struct Program {
     /// The state's nesting for the state loader ([`Program::fact_schema`]),
     /// built from `facts` on first use.
     #[serde(skip)]
+    #[doc(hidden)]
     pub fact_table: std::sync::OnceLock<crate::fact_schema::FactTable>,
 }
 
