@@ -301,6 +301,9 @@ fn detailed(text: &str) -> Option<(usize, Vec<String>, Vec<Rule>)> {
 fn syntax_error(file: &Arc<SourceFile>, error: &pest::error::Error<Rule>) -> Diagnostic {
     let text: &str = &file.text;
     let Expected { at: start, names: mut expected } = expected(text, error);
+    if let Some(d) = comment_in_hole(file, start) {
+        return d;
+    }
     // The offending token: a word, or one character.
     let rest = text.get(start..).unwrap_or("");
     let word: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
@@ -349,11 +352,56 @@ fn syntax_error(file: &Arc<SourceFile>, error: &pest::error::Error<Rule>) -> Dia
         .help(help)
 }
 
+/// A `#` inside a string's `{…}` starts a comment that runs to the end of
+/// the line, so the `}` and the closing `"` after it are never seen: a
+/// title written `"P {a # b}"` fails on the next line, at a `{` that looks
+/// closed. When a comment that began inside a hole and hid a `}` or a `"`
+/// ends just before the error, say that, at the `#`.
+fn comment_in_hole(file: &Arc<SourceFile>, at: usize) -> Option<Diagnostic> {
+    let text: &str = &file.text;
+    // The last comment before the error, if the error comes on its line or
+    // the next (pest fails at the first token after what the comment hid:
+    // a keyword, or a line break in text once a later `}` closed the hole).
+    let comment = crate::scan::scan(text, usize::MAX, usize::MAX).comments.into_iter().rfind(|c| c.span.end <= at)?;
+    if text.get(comment.span.end..at).is_none_or(|between| between.matches('\n').count() > 1) {
+        return None;
+    }
+    // It hides the end of a hole only if it began inside one.
+    let (hole, _) = crate::scan::open_brackets(text, comment.span.start)
+        .into_iter()
+        .rev()
+        .find(|(_, b)| *b == crate::scan::HOLE)?;
+    let hidden: Vec<&str> = [("}", "the `}`"), ("\"", "the closing `\"`")]
+        .into_iter()
+        .filter(|(c, _)| comment.text.contains(c))
+        .map(|(_, words)| words)
+        .collect();
+    let hides = match hidden.as_slice() {
+        [one] => format!("the rest of the line, {one} too"),
+        [a, b] => format!("the rest of the line, {a} and {b} too"),
+        _ => return None,
+    };
+    Some(
+        Diagnostic::error("parse::syntax", "a `#` inside `{…}` in text starts a comment")
+            .in_file(file)
+            .label(Span::new(hole, hole + 1), "this `{` starts a value shown in the text")
+            .label(Span::new(comment.span.start, comment.span.start + 1), format!("this `#` comments out {hides}"))
+            .help(
+                "for a `{` written as text, write `\\{`; inside `{…}`, `#` starts a comment that runs to the end of \
+                 the line",
+            ),
+    )
+}
+
 /// A block left open: the parser met the next item, or the end of the file,
 /// where a `}` would have closed it. Points at the `{` left open.
 fn missing_brace(file: &Arc<SourceFile>, at: usize, found_len: usize, found: &str) -> Diagnostic {
     let text: &str = &file.text;
-    let open = crate::scan::open_brackets(text, at).into_iter().rev().find(|(_, b)| *b == b'{').map(|(o, _)| o);
+    let open = crate::scan::open_brackets(text, at)
+        .into_iter()
+        .rev()
+        .find(|(_, b)| matches!(*b, b'{' | crate::scan::HOLE))
+        .map(|(o, _)| o);
     // What the `{` opens: the words before it on its line (`rule after_race`).
     let opener = open
         .map(|o| {

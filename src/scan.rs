@@ -57,9 +57,13 @@ pub fn scan(text: &str, max_nesting: usize, max_ifs: usize) -> Scan {
     scan_to(text, max_nesting, max_ifs, text.len()).0
 }
 
-/// The brackets (`{`, `(`, `[`, and the `{` of interpolations) still open at
-/// byte `upto`, outermost first, as (offset, bracket). A syntax error uses it
-/// to point at the `{` a coach left open.
+/// What [`open_brackets`] gives for the `{` of an interpolation in a string,
+/// in place of the bracket: a syntax error says what it opens.
+pub const HOLE: u8 = 0;
+
+/// The brackets (`{`, `(`, `[`, and the `{` of interpolations as [`HOLE`])
+/// still open at byte `upto`, outermost first, as (offset, bracket). A
+/// syntax error uses it to point at the `{` a coach left open.
 pub fn open_brackets(text: &str, upto: usize) -> Vec<(usize, u8)> {
     scan_to(text, usize::MAX, usize::MAX, upto).1
 }
@@ -88,7 +92,7 @@ fn scan_to(text: &str, max_nesting: usize, max_ifs: usize, upto: usize) -> (Scan
                 },
                 b'{' => {
                     modes.push(Mode::Interp { base: depth });
-                    open.push((i, b'{'));
+                    open.push((i, HOLE));
                     depth += 1;
                 }
                 b'\n' | b'\r' => return (out, open),
