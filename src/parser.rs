@@ -166,7 +166,7 @@ fn rule_name(r: Rule) -> &'static str {
         Rule::pace => "a pace (`5:15/km`)",
         Rule::number | Rule::digits => "a number",
         Rule::boolean | Rule::kw_true | Rule::kw_false => "`true` or `false`",
-        Rule::path | Rule::ident | Rule::ident_char => "a name",
+        Rule::path | Rule::value_path | Rule::ident | Rule::ident_char => "a name",
         Rule::keyword => "a keyword",
         Rule::string | Rule::text => "text in double quotes",
         Rule::text_chunk => "text",
@@ -874,7 +874,7 @@ impl Builder<'_> {
             },
             Rule::boolean => leaf(ExprKind::Bool(pair.as_str() == "true")),
             Rule::text => leaf(ExprKind::Text(plain_string(pair))),
-            Rule::path => leaf(ExprKind::Path(pair.as_str().to_string())),
+            Rule::path | Rule::value_path => leaf(ExprKind::Path(pair.as_str().to_string())),
             Rule::list => {
                 let (items, d) = self.nodes(pair.into_inner());
                 self.limit(Expr { kind: ExprKind::List(items), span }, d + 1)
