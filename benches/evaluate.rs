@@ -11,7 +11,8 @@
 //! - `report/shipped`: evaluation plus the text a coach reads.
 //! - `load_state/yaml`, `load_state/json`: reading and validating the
 //!   example state from YAML text, and the same state as JSON text (the
-//!   JSON fast path).
+//!   JSON fast path); `load_state/value`: the same state from a
+//!   `serde_json::Value` already in memory (`Program::state_from_json`).
 //! - `compile/shipped`: the shipped protocols as every run of the command
 //!   gets them: the program `build.rs` compiled, read back.
 //! - `compile/shipped_from_source`: parsing and checking the same files, as
@@ -141,6 +142,8 @@ fn bench(c: &mut Criterion) {
     c.bench_function("load_state/json", |b| {
         b.iter(|| state::load(black_box(&shipped), black_box(&json_file), state::NowSource::default()).is_ok())
     });
+    let state_value: serde_json::Value = serde_json::from_str(&json_text).unwrap_or_else(|e| panic!("{e}"));
+    c.bench_function("load_state/value", |b| b.iter(|| shipped.state_from_json(black_box(&state_value)).is_ok()));
     c.bench_function("compile/shipped", |b| b.iter(|| engine::load(black_box(&Selection::default())).is_ok()));
     // The same files given as a coach's (not marked shipped), so they are
     // parsed and checked rather than read from the build-time program.

@@ -288,7 +288,7 @@ fn serde_error(text: &str, err: &serde_yaml::Error) -> YamlError {
     // serde_yaml reads a whole number past u64 as a 128-bit integer and then
     // complains in its own terms ("invalid type: integer … as u128").
     if message.contains(" as u128") || message.contains(" as i128") {
-        return too_large(span);
+        return too_large(number_span(text, span));
     }
     YamlError::new(message, span)
 }
@@ -312,6 +312,18 @@ fn clean_message(raw: &str) -> String {
     match chars.next() {
         Some(first) => first.to_lowercase().chain(chars).collect(),
         None => "invalid YAML".to_string(),
+    }
+}
+
+/// serde_yaml places an error at the first character of the value: for a
+/// number, the label covers the whole of it (`99999999999999999999999`).
+fn number_span(text: &str, at: Span) -> Span {
+    let rest = text.get(at.start..).unwrap_or("");
+    let len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || "+-._".contains(c))).unwrap_or(rest.len());
+    if len == 0 {
+        at
+    } else {
+        at.start..at.start + len
     }
 }
 

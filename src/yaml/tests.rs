@@ -477,3 +477,17 @@ fn block_fast_path_refuses_what_it_does_not_know() {
         assert_eq!(block::parse(doc), None, "{doc:?}");
     }
 }
+
+/// A whole number past 64 bits is labelled whole, in a block or in a list.
+#[test]
+fn a_huge_number_is_labelled_whole() {
+    for (text, number) in [
+        ("a: 99999999999999999999999\n", "99999999999999999999999"),
+        ("a: [1, -99999999999999999999999]\n", "-99999999999999999999999"),
+        ("{\"a\": 123456789012345678901234567890}", "123456789012345678901234567890"),
+    ] {
+        let e = err(text);
+        assert_eq!(e.message, "this whole number is too large", "{text}");
+        assert_eq!(slice(text, &e.span), number, "{text}");
+    }
+}
