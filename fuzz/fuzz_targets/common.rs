@@ -1,22 +1,27 @@
 //! What the fuzz targets share: the prelude, the shipped program, linting as
-//! `recoup lint` does, and the checks every target makes.
+//! `recoup lint` does (with the shipped protocols), and the checks every
+//! target makes.
 
 #![allow(dead_code)]
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use recoup::diagnostic::{Diagnostic, SourceFile};
 use recoup::lint::{self, Config, Finding};
-use recoup::{engine, Compiler, Program};
+use recoup::engine::{self, Selection};
+use recoup::{Compiler, Program};
 
 /// Output may be at most this many times the input, plus `SLACK` bytes (what
 /// does not depend on the input: frames, help, the list of missing facts).
 pub const FACTOR: usize = 64;
 pub const SLACK: usize = 64 * 1024;
 
-pub fn prelude() -> Arc<SourceFile> {
-    let (name, text) = engine::shipped().iter().find(|(n, _)| *n == engine::PRELUDE).expect("the prelude ships");
-    SourceFile::new(format!("<shipped>/{name}"), *text)
+/// How much rule text `lint` reads besides the input: every shipped file.
+/// A finding may be about a shipped rule the input meets (a conflict over a
+/// tag with each rule against it), so the lint output is bounded by the
+/// input and this together.
+pub fn shipped_bytes() -> usize {
+    engine::shipped().iter().map(|(_, text)| text.len()).sum()
 }
 
 /// Every shipped protocol, compiled once per fuzzing process.
@@ -25,11 +30,13 @@ pub fn shipped() -> &'static Program {
     PROGRAM.get_or_init(|| Compiler::new().compile().expect("the shipped protocols compile"))
 }
 
-/// Parse, check and lint `text` with the prelude, on the library's large
-/// stack, as `recoup lint --no-builtin FILE` does (the other shipped
-/// protocols are left out to keep each run fast).
+/// Parse, check and lint `text` as `recoup lint FILE` does: with the
+/// prelude and every shipped protocol (`engine::sources_with`, as the CLI
+/// loads them), so a fuzzed file meets real rules (its defines and ids
+/// against theirs, `suppresses` naming them, the lints over all of them), on
+/// the library's large stack.
 pub fn lint(text: &str) -> Vec<Finding> {
-    let sources = vec![(prelude(), true), (SourceFile::new("input.rules", text), false)];
+    let sources = engine::sources_with(&Selection::default(), vec![SourceFile::new("input.rules", text)]);
     lint::lint_sources(sources, &Config::default())
 }
 

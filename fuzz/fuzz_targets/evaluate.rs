@@ -1,7 +1,8 @@
 //! Evaluation of generated valid protocols against generated states. The
 //! generator (`tests/support/generate.rs`, shared with the property tests)
 //! draws its choices from the fuzzer's bytes through `arbitrary`. A generated
-//! protocol must compile; evaluating twice gives the same report.
+//! protocol must compile beside the shipped protocols; evaluating twice gives
+//! the same report.
 #![no_main]
 
 use arbitrary::Unstructured;
@@ -26,7 +27,10 @@ fuzz_target!(|data: &[u8]| {
     let mut choices = Arbitrary(&mut u);
     let rules = generate::rule_file(&mut choices);
     let state_text = generate::state_file(&mut choices);
-    let program = match Compiler::new().without_shipped().source("generated.rules", rules.as_str()).compile() {
+    // With every shipped protocol, as `recoup evaluate --protocols DIR`
+    // loads a coach's folder: the generated rules are checked against the
+    // shipped ones and evaluated beside them.
+    let program = match Compiler::new().source("generated.rules", rules.as_str()).compile() {
         Ok(program) => program,
         Err(diagnostics) => {
             let shown: String = diagnostics.iter().map(|d| d.render_plain()).collect();

@@ -1,4 +1,5 @@
-//! The rule-file parser, checker and linter on arbitrary text.
+//! The rule-file parser, checker and linter on arbitrary text, checked and
+//! linted with the shipped protocols as `recoup lint FILE` does.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
