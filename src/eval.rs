@@ -636,6 +636,14 @@ impl<'a> Evaluator<'a> {
                 Some(Value::Bool(b)) => Tri::from(*b),
                 _ => Tri::Unknown,
             },
+            // `kind == long_run`, `injured == true`: a slot against a
+            // constant, compared in place.
+            Node::Compare(op, a, b) => match (&**a, &**b) {
+                (Node::Slot(s), Node::Const(c)) => {
+                    self.slot(*s).and_then(|v| compare(v, c)).map_or(Tri::Unknown, |ord| Tri::from(op.holds(ord)))
+                }
+                _ => Tri::of(&self.value(node)),
+            },
             Node::IsKnown(a) => match &**a {
                 Node::Slot(s) => Tri::from(self.slot(*s).is_some_and(|v| !v.is_missing())),
                 a => Tri::from(!self.value(a).is_missing()),
@@ -660,10 +668,7 @@ impl<'a> Evaluator<'a> {
                     item => compare(v, &self.value(item)) == Some(Ordering::Equal),
                 }))
             }
-            node => match self.value(node) {
-                Value::Bool(b) => Tri::from(b),
-                _ => Tri::Unknown,
-            },
+            node => Tri::of(&self.value(node)),
         }
     }
 
@@ -859,6 +864,14 @@ impl Tri {
             Tri::True => Value::Bool(true),
             Tri::False => Value::Bool(false),
             Tri::Unknown => Value::Missing,
+        }
+    }
+    /// A condition's value as truth: anything but `true` or `false` is
+    /// unknown.
+    fn of(value: &Value) -> Tri {
+        match value {
+            Value::Bool(b) => Tri::from(*b),
+            _ => Tri::Unknown,
         }
     }
 }
