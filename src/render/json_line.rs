@@ -12,7 +12,8 @@
 
 use chrono::{DateTime, FixedOffset};
 
-use super::{fill_hole, missing_groups};
+use super::fill_hole;
+use super::readers::missing_group_indices;
 use crate::eval::{is_reason, Outcome, Status, SuppressReason};
 use crate::program::{Program, Template, TemplatePart};
 use crate::units::UnitSystem;
@@ -275,13 +276,21 @@ impl<'p> JsonLine<'p> {
         // of a complete batch have none, and skip the grouping.
         if outcome.rules.iter().any(|r| r.status == Status::Unknown) {
             let mut first = true;
-            for group in missing_groups(program, outcome) {
+            for (facts, rules) in missing_group_indices(program, outcome) {
                 comma(out, &mut first);
-                out.extend_from_slice(b"{\"facts\":");
-                string_list(out, &group.facts);
-                out.extend_from_slice(b",\"rules\":");
-                string_list(out, &group.rules);
-                out.push(b'}');
+                out.extend_from_slice(b"{\"facts\":[");
+                let mut first_fact = true;
+                for path in facts.iter().filter_map(|&f| self.facts.get(f)) {
+                    comma(out, &mut first_fact);
+                    out.extend_from_slice(path);
+                }
+                out.extend_from_slice(b"],\"rules\":[");
+                let mut first_rule = true;
+                for id in rules.iter().filter_map(|&r| self.rules.get(r)) {
+                    comma(out, &mut first_rule);
+                    out.extend_from_slice(&id.id);
+                }
+                out.extend_from_slice(b"]}");
             }
         }
         out.push(b']');
@@ -364,17 +373,6 @@ fn comma(out: &mut Vec<u8>, first: &mut bool) {
     if !std::mem::take(first) {
         out.push(b',');
     }
-}
-
-fn string_list(out: &mut Vec<u8>, items: &[String]) {
-    out.push(b'[');
-    for (n, item) in items.iter().enumerate() {
-        if n > 0 {
-            out.push(b',');
-        }
-        string(out, item);
-    }
-    out.push(b']');
 }
 
 fn optional_string(out: &mut Vec<u8>, text: Option<&str>) {

@@ -44,6 +44,34 @@ pub struct MissingGroup {
 /// read; facts that would unlock the same rules are grouped, the groups
 /// that unlock most first.
 pub fn missing_groups(program: &Program, outcome: &Outcome) -> Vec<MissingGroup> {
+    missing_group_indices(program, outcome)
+        .into_iter()
+        .map(|(facts, rules)| {
+            let fact_defs: Vec<_> = facts.iter().filter_map(|&f| program.facts.get(f)).collect();
+            let mut topics: Vec<String> = Vec::new();
+            for &r in &rules {
+                if let Some(p) = program.rules.get(r).and_then(|r| program.protocols.get(r.protocol)) {
+                    if !topics.contains(&p.title) {
+                        topics.push(p.title.clone());
+                    }
+                }
+            }
+            MissingGroup {
+                facts: fact_defs.iter().map(|f| f.path.clone()).collect(),
+                described: fact_defs
+                    .iter()
+                    .map(|f| f.doc.clone().unwrap_or_else(|| f.path.replace('_', " ")))
+                    .collect(),
+                rules: rules.iter().filter_map(|&r| program.rules.get(r).map(|r| r.id.clone())).collect(),
+                topics,
+            }
+        })
+        .collect()
+}
+
+/// [`missing_groups`] as fact and rule indices, in the same order: what
+/// the batch's JSON lines need, without the words.
+pub(crate) fn missing_group_indices(program: &Program, outcome: &Outcome) -> Vec<(Vec<usize>, Vec<usize>)> {
     // fact -> unknown rules that read it
     let mut unlocks: Vec<(usize, Vec<usize>)> = Vec::new();
     for (i, r) in outcome.rules.iter().enumerate() {
@@ -77,28 +105,6 @@ pub fn missing_groups(program: &Program, outcome: &Outcome) -> Vec<MissingGroup>
     }
     groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
     groups
-        .into_iter()
-        .map(|(facts, rules)| {
-            let fact_defs: Vec<_> = facts.iter().filter_map(|&f| program.facts.get(f)).collect();
-            let mut topics: Vec<String> = Vec::new();
-            for &r in &rules {
-                if let Some(p) = program.rules.get(r).and_then(|r| program.protocols.get(r.protocol)) {
-                    if !topics.contains(&p.title) {
-                        topics.push(p.title.clone());
-                    }
-                }
-            }
-            MissingGroup {
-                facts: fact_defs.iter().map(|f| f.path.clone()).collect(),
-                described: fact_defs
-                    .iter()
-                    .map(|f| f.doc.clone().unwrap_or_else(|| f.path.replace('_', " ")))
-                    .collect(),
-                rules: rules.iter().filter_map(|&r| program.rules.get(r).map(|r| r.id.clone())).collect(),
-                topics,
-            }
-        })
-        .collect()
 }
 
 /// "a, b and c"
