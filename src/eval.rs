@@ -456,26 +456,43 @@ fn missing_facts(
     out: &mut Vec<usize>,
 ) {
     out.clear();
-    let mut add = |atom: Option<&Atom>| {
-        for &f in atom.map(|a| a.facts.as_slice()).unwrap_or_default() {
-            if missing.get(f).copied().unwrap_or(false) && !out.contains(&f) {
-                out.push(f);
+    // Adds the missing ones of `facts`; says whether there were any.
+    let mut add = |facts: &[usize]| {
+        let mut any = false;
+        for &f in facts {
+            if missing.get(f).copied().unwrap_or(false) {
+                any = true;
+                if !out.contains(&f) {
+                    out.push(f);
+                }
             }
         }
+        any
     };
     for (i, outcome) in rules.iter().enumerate() {
         if outcome.status != Status::Unknown {
             continue;
         }
+        let mut any = false;
         if traced {
             let trace = records.get(outcome.trace.clone()).unwrap_or_default();
             for r in trace.iter().filter(|r| r.result.is_missing()) {
-                add(program.atoms.get(r.atom as usize));
+                any |= add(program.atoms.get(r.atom as usize).map(|a| a.facts.as_slice()).unwrap_or_default());
             }
         } else {
             let atoms = program.rules.get(i).and_then(|r| program.atoms.get(r.atoms.clone())).unwrap_or_default();
             for atom in atoms {
-                add(Some(atom));
+                any |= add(&atom.facts);
+            }
+        }
+        if !any {
+            // Every fact its conditions read is known, yet the rule is
+            // undecided: its advice needs a fact the state left out (or
+            // arithmetic failed, which `not_computed` names). Rare, so the
+            // holes are walked only here.
+            if let Some(rule) = program.rules.get(i) {
+                let holes: Vec<&Node> = rule.hole_nodes().collect();
+                add(&program.reads(&holes).0);
             }
         }
     }

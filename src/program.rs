@@ -54,8 +54,45 @@ pub struct Program {
     pub fact_table: std::sync::OnceLock<crate::fact_schema::FactTable>,
 }
 
+impl RuleDef {
+    /// The expressions in the holes of its advice and its `because`.
+    pub fn hole_nodes(&self) -> impl Iterator<Item = &Node> {
+        self.advise.parts.iter().chain(self.because.iter().flat_map(|b| &b.parts)).filter_map(|p| match p {
+            TemplatePart::Hole { expr, .. } => Some(expr),
+            TemplatePart::Text(_) => None,
+        })
+    }
+}
+
 #[doc(hidden)]
 impl Program {
+    /// The facts and the defines `nodes` read, directly or through other
+    /// defines, each sorted.
+    pub fn reads(&self, nodes: &[&Node]) -> (Vec<usize>, Vec<usize>) {
+        let first_define = self.facts.len();
+        let (mut facts, mut defines): (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
+        let mut stack: Vec<&Node> = nodes.to_vec();
+        let mut slots = Vec::new();
+        while let Some(node) = stack.pop() {
+            slots.clear();
+            node.slots_into(&mut slots);
+            for &slot in &slots {
+                match (slot as usize).checked_sub(first_define) {
+                    None if !facts.contains(&(slot as usize)) => facts.push(slot as usize),
+                    Some(d) if !defines.contains(&d) => {
+                        defines.push(d);
+                        stack.extend(self.defines.get(d).map(|def| &def.expr));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        facts.sort_unstable();
+        defines.sort_unstable();
+        (facts, defines)
+    }
+
+
     pub fn fact_index(&self, path: &str) -> Option<usize> {
         self.fact_paths.get(path).copied()
     }
@@ -271,6 +308,40 @@ pub enum Node {
     If(Box<Node>, Box<Node>, Box<Node>),
     /// A condition to record in the trace.
     Atom(u32, Box<Node>),
+}
+
+impl Node {
+    /// Calls `f` on each direct sub-expression.
+    pub fn each_child<'a>(&'a self, mut f: impl FnMut(&'a Node)) {
+        match self {
+            Node::Const(_) | Node::Reading | Node::Slot(_) | Node::CompareSlot(..) => {}
+            Node::Neg(a) | Node::Not(a) | Node::IsKnown(a) | Node::IsNever(a) | Node::Atom(_, a) => f(a),
+            Node::And(a, b) | Node::Or(a, b) | Node::Compare(_, a, b) | Node::Arith(_, a, b) | Node::Contains(a, b) => {
+                f(a);
+                f(b);
+            }
+            Node::Between(a, b, c) | Node::If(a, b, c) => {
+                f(a);
+                f(b);
+                f(c);
+            }
+            Node::In(a, items) => {
+                f(a);
+                items.iter().for_each(f);
+            }
+            Node::Call(_, args) => args.iter().for_each(f),
+        }
+    }
+
+    /// Appends every slot (fact or define) this expression reads itself,
+    /// not through the defines it names. Recursion is bounded by the
+    /// language's nesting limit.
+    pub fn slots_into(&self, out: &mut Vec<u32>) {
+        match self {
+            Node::Slot(s) | Node::CompareSlot(_, s, _) => out.push(*s),
+            _ => self.each_child(|child| child.slots_into(out)),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -515,6 +515,34 @@ fn a_syntax_error_after_a_billion_laughs_block_points_at_itself() {
 /// given: no athlete reads "Ratio is unknown". The rule is undecided, and
 /// `explain` and the coach's "Not known" name the define and the cause.
 #[test]
+fn a_fact_only_the_advice_needs_is_named_under_not_known() {
+    // The condition holds, but the advice reads a fact the state left out:
+    // the rule is undecided, and the coach is told which fact to add, in
+    // text, JSON (`missing_facts`, `unlocks`) and batch lines alike.
+    let rules = "protocol adv \"Advice test\" {\n  source \"test\"\n  rule drink {\n    when last_session.kind is easy\n    advise \"You slept {sleep.last_night}.\"\n    because \"testing\"\n    priority low\n    timing today\n    category heat\n  }\n}\n";
+    let state = "now: 2026-11-28T08:15:00+01:00\nlast_session:\n  kind: easy\n  ended_at: 2026-11-28T07:00:00+01:00\n";
+    let dir = temp_with(&[("p/adv.rules", rules), ("s.yaml", state)]);
+    let run = recoup_in(dir.path(), &["evaluate", "s.yaml", "--no-builtin", "--protocols", "p"]);
+    assert_eq!(run.status, Some(0), "{}", run.stderr);
+    assert!(!run.stdout.contains("You slept"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("add hours slept last night (sleep.last_night) to get the advice test advice: 1 rule"),
+        "{}",
+        run.stdout
+    );
+    let run = recoup_in(dir.path(), &["evaluate", "s.yaml", "--no-builtin", "--protocols", "p", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["missing_facts"], serde_json::json!(["sleep.last_night"]));
+    assert_eq!(report["unlocks"][0]["facts"], serde_json::json!(["sleep.last_night"]));
+    assert_eq!(report["unlocks"][0]["rules"], serde_json::json!(["adv.drink"]));
+    let json = r#"{"now": "2026-11-28T08:15:00+01:00", "last_session": {"kind": "easy", "ended_at": "2026-11-28T07:00:00+01:00"}}"#;
+    std::fs::write(dir.path().join("s.jsonl"), format!("{json}\n")).unwrap();
+    let run = recoup_in(dir.path(), &["evaluate", "--batch", "s.jsonl", "--no-builtin", "--protocols", "p"]);
+    let line: serde_json::Value = serde_json::from_str(run.stdout.trim_end()).unwrap();
+    assert_eq!(line, report, "{}", run.stdout);
+}
+
+#[test]
 fn advice_never_shows_unknown_in_place_of_a_value() {
     let rules = "define ratio = last_session.distance / (last_session.distance - last_session.distance)\n  \"the distance ratio\"\n\nprotocol dz \"Division\" {\n  source \"test\"\n  rule r {\n    when last_session.kind is easy\n    advise \"Ratio is {ratio:num} now.\"\n    because \"testing\"\n    priority low\n    timing today\n    category heat\n  }\n  rule c {\n    when last_session.kind is easy and ratio > 1\n    advise \"Ratio above one.\"\n    because \"testing\"\n    priority low\n    timing today\n    category heat\n  }\n}\n";
     let state = "now: 2026-11-28T08:15:00+01:00\nlast_session:\n  kind: easy\n  ended_at: 2026-11-28T07:00:00+01:00\n  distance: 10km\n";

@@ -207,7 +207,7 @@ impl Explain<'_> {
         let mut stack = vec![node];
         while let Some(n) = stack.pop() {
             let mut slots = Vec::new();
-            slots_of(n, &mut slots);
+            n.slots_into(&mut slots);
             for slot in slots {
                 let Some(d) = (slot as usize).checked_sub(first_define) else { continue };
                 if seen.contains(&d) || seen.len() >= 8 {
@@ -295,28 +295,6 @@ fn atom_node(node: &Node, id: u32) -> Option<&Node> {
         Node::Atom(a, inner) if *a == id => Some(inner),
         Node::And(a, b) | Node::Or(a, b) => atom_node(a, id).or_else(|| atom_node(b, id)),
         _ => None,
-    }
-}
-
-fn slots_of(node: &Node, out: &mut Vec<u32>) {
-    match node {
-        Node::Slot(s) | Node::CompareSlot(_, s, _) => out.push(*s),
-        Node::Const(_) | Node::Reading => {}
-        Node::Neg(a) | Node::Not(a) | Node::IsKnown(a) | Node::IsNever(a) | Node::Atom(_, a) => slots_of(a, out),
-        Node::And(a, b) | Node::Or(a, b) | Node::Compare(_, a, b) | Node::Arith(_, a, b) | Node::Contains(a, b) => {
-            slots_of(a, out);
-            slots_of(b, out);
-        }
-        Node::Between(a, b, c) | Node::If(a, b, c) => {
-            slots_of(a, out);
-            slots_of(b, out);
-            slots_of(c, out);
-        }
-        Node::In(a, items) => {
-            slots_of(a, out);
-            items.iter().for_each(|i| slots_of(i, out));
-        }
-        Node::Call(_, args) => args.iter().for_each(|a| slots_of(a, out)),
     }
 }
 

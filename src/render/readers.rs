@@ -87,6 +87,13 @@ pub(crate) fn missing_group_indices(program: &Program, outcome: &Outcome) -> Vec
             .flat_map(|a| a.facts.iter().copied())
             .filter(|&f| outcome.fact_is_missing(f))
             .collect();
+        if facts.is_empty() {
+            // Every fact its conditions read is known, yet the rule is
+            // undecided: its advice needs a fact the state left out (as
+            // `eval`'s missing facts say too).
+            let holes: Vec<&crate::program::Node> = rule.hole_nodes().collect();
+            facts = program.reads(&holes).0.into_iter().filter(|&f| outcome.fact_is_missing(f)).collect();
+        }
         facts.sort_unstable();
         facts.dedup();
         for f in facts {

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::eval::{self, Failure, Outcome, Status};
-use crate::program::{ArithOp, Node, Program, RuleDef, TemplatePart};
+use crate::program::{ArithOp, Node, Program, RuleDef};
 use crate::value::Value;
 
 /// Values that could not be computed and the rules they left undecided: the
@@ -79,15 +79,8 @@ fn detail(program: &Program, facts: Option<&[Value]>, nodes: &[&Node], failure: 
 fn rule_nodes(rule: &RuleDef) -> Vec<&Node> {
     let mut nodes = vec![&rule.when];
     nodes.extend(rule.unless.as_ref());
-    nodes.extend(hole_nodes(rule));
+    nodes.extend(rule.hole_nodes());
     nodes
-}
-
-fn hole_nodes(rule: &RuleDef) -> impl Iterator<Item = &Node> {
-    rule.advise.parts.iter().chain(rule.because.iter().flat_map(|b| &b.parts)).filter_map(|p| match p {
-        TemplatePart::Hole { expr, .. } => Some(expr),
-        TemplatePart::Text(_) => None,
-    })
 }
 
 /// The defines that arithmetic left unknown among those `nodes` read,
@@ -96,33 +89,8 @@ pub fn failed_defines_read(program: &Program, outcome: &Outcome, nodes: &[&Node]
     if outcome.failed_defines().is_empty() {
         return Vec::new();
     }
-    let (_, defines) = reads(program, nodes);
+    let (_, defines) = program.reads(nodes);
     defines.into_iter().filter_map(|d| outcome.define_failure(d).map(|f| (d, f))).collect()
-}
-
-/// The facts and the defines `nodes` read, directly or through other
-/// defines, each sorted.
-fn reads(program: &Program, nodes: &[&Node]) -> (Vec<usize>, Vec<usize>) {
-    let first_define = program.facts.len();
-    let (mut facts, mut defines): (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
-    let mut stack: Vec<&Node> = nodes.to_vec();
-    while let Some(node) = stack.pop() {
-        let mut slots = Vec::new();
-        slots_of(node, &mut slots);
-        for slot in slots {
-            match (slot as usize).checked_sub(first_define) {
-                None if !facts.contains(&(slot as usize)) => facts.push(slot as usize),
-                Some(d) if !defines.contains(&d) => {
-                    defines.push(d);
-                    stack.extend(program.defines.get(d).map(|def| &def.expr));
-                }
-                _ => {}
-            }
-        }
-    }
-    facts.sort_unstable();
-    defines.sort_unstable();
-    (facts, defines)
 }
 
 /// Why an unknown rule could not decide, for `explain`: every define its
@@ -137,7 +105,7 @@ pub fn rule_reasons(program: &Program, outcome: &Outcome, facts: Option<&[Value]
     let mut conditions = vec![&def.when];
     conditions.extend(def.unless.as_ref());
     let in_conditions = failed_defines_read(program, outcome, &conditions);
-    let holes: Vec<&Node> = hole_nodes(def).collect();
+    let holes: Vec<&Node> = def.hole_nodes().collect();
     let mut out: Vec<String> = in_conditions.iter().map(|&(d, f)| define_words(program, facts, d, f)).collect();
     for (d, f) in failed_defines_read(program, outcome, &holes) {
         if !in_conditions.iter().any(|(c, _)| *c == d) {
@@ -151,7 +119,7 @@ pub fn rule_reasons(program: &Program, outcome: &Outcome, facts: Option<&[Value]
     // Every condition decided, yet the rule is unknown: its advice needs a
     // fact the state left out.
     if outcome.trace(rule).iter().all(|r| !r.result.is_missing()) {
-        let (read, _) = reads(program, &holes);
+        let (read, _) = program.reads(&holes);
         for f in read.into_iter().filter(|&f| outcome.fact_is_missing(f)) {
             if let Some(fact) = program.facts.get(f) {
                 out.push(format!("the advice needs {}, which is missing", fact.path));
@@ -211,35 +179,7 @@ fn divisors_of<'a>(node: &'a Node, out: &mut Vec<&'a Node>) {
     if let Node::Arith(ArithOp::Div, _, b) = node {
         out.push(b);
     }
-    each_child(node, |child| divisors_of(child, out));
-}
-
-fn slots_of(node: &Node, out: &mut Vec<u32>) {
-    match node {
-        Node::Slot(s) | Node::CompareSlot(_, s, _) => out.push(*s),
-        _ => each_child(node, |child| slots_of(child, out)),
-    }
-}
-
-fn each_child<'a>(node: &'a Node, mut f: impl FnMut(&'a Node)) {
-    match node {
-        Node::Const(_) | Node::Reading | Node::Slot(_) | Node::CompareSlot(..) => {}
-        Node::Neg(a) | Node::Not(a) | Node::IsKnown(a) | Node::IsNever(a) | Node::Atom(_, a) => f(a),
-        Node::And(a, b) | Node::Or(a, b) | Node::Compare(_, a, b) | Node::Arith(_, a, b) | Node::Contains(a, b) => {
-            f(a);
-            f(b);
-        }
-        Node::Between(a, b, c) | Node::If(a, b, c) => {
-            f(a);
-            f(b);
-            f(c);
-        }
-        Node::In(a, items) => {
-            f(a);
-            items.iter().for_each(f);
-        }
-        Node::Call(_, args) => args.iter().for_each(f),
-    }
+    node.each_child(|child| divisors_of(child, out));
 }
 
 /// An expression as a coach could have written it, for names, arithmetic
