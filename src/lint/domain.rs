@@ -411,33 +411,16 @@ impl<'a> Universe<'a> {
         if depth > MAX_DEPTH {
             return;
         }
-        let d = depth + 1;
-        let mut each = |n: &Node| self.slots_read_at(n, out, d);
         match node {
             Node::Slot(s) | Node::CompareSlot(_, s, _) => {
                 if !out.contains(s) {
                     out.push(*s);
                     if let Some(define) = self.define(*s) {
-                        self.slots_read_at(&define.expr, out, d);
+                        self.slots_read_at(&define.expr, out, depth + 1);
                     }
                 }
             }
-            Node::Const(_) | Node::Reading => {}
-            Node::Neg(a) | Node::Not(a) | Node::IsKnown(a) | Node::IsNever(a) | Node::Atom(_, a) => each(a),
-            Node::And(a, b) | Node::Or(a, b) | Node::Compare(_, a, b) | Node::Arith(_, a, b) | Node::Contains(a, b) => {
-                each(a);
-                each(b);
-            }
-            Node::Between(a, b, c) | Node::If(a, b, c) => {
-                each(a);
-                each(b);
-                each(c);
-            }
-            Node::In(a, items) => {
-                each(a);
-                items.iter().for_each(each);
-            }
-            Node::Call(_, args) => args.iter().for_each(each),
+            _ => node.each_child(|n| self.slots_read_at(n, out, depth + 1)),
         }
     }
 
