@@ -26,6 +26,9 @@ mod builtins;
 #[path = "src/check/mod.rs"]
 mod check;
 #[rustfmt::skip]
+#[path = "src/decision.rs"]
+mod decision;
+#[rustfmt::skip]
 #[path = "src/diagnostic.rs"]
 mod diagnostic;
 #[rustfmt::skip]

@@ -19,12 +19,15 @@ use chrono::{DateTime, Duration, FixedOffset};
 use serde::Serialize;
 
 use crate::builtins;
+use crate::decision::{Code, Join, Leaf, Op, Tri, STACK};
 use crate::program::*;
 use crate::units::UnitSystem;
 use crate::value::Value;
 
-/// What happened to one rule.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// What happened to one rule. Plain data (`Copy`), so that the outcomes
+/// of all rules are written and cleared on every evaluation without a
+/// drop each.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "status")]
 pub enum Status {
     Fired,
@@ -38,17 +41,32 @@ pub enum Status {
     },
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum SuppressReason {
     /// The other rule says `suppresses` this one.
     Declared,
     /// One advises for a thing the other advises against; the higher
     /// priority wins, and `against` wins a tie (caution first).
-    Conflict { tag: String },
+    Conflict { tag: Tag },
     /// Both rules would give the same advice; the first in output order
     /// keeps it.
     SameAdvice,
+}
+
+/// A tag two conflicting rules share, as its place in the program: the
+/// `index`th of rule `rule`'s `for` tags ([`Tag::name`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Tag {
+    pub rule: u32,
+    pub index: u32,
+}
+
+impl Tag {
+    /// The tag as the coach wrote it.
+    pub fn name(self, program: &Program) -> &str {
+        program.rules.get(self.rule as usize).and_then(|r| r.for_tags.get(self.index as usize)).map_or("", String::as_str)
+    }
 }
 
 /// Why arithmetic gave no value although both its sides were known: the
@@ -82,14 +100,34 @@ pub struct RuleOutcome {
     /// Every atom of `when` and `unless` evaluated, in order, as a range of
     /// `Outcome::records`. Filled for fired rules, and for every rule when
     /// the evaluation was traced.
-    trace: Range<usize>,
+    trace: Part,
     /// The values of the advice's and the reason's holes, as ranges of
     /// `Outcome::values`.
-    advice: Range<usize>,
-    because: Range<usize>,
+    advice: Part,
+    because: Part,
     /// The values of the reason words' holes, for each `when` condition
     /// that held, in trace order (see `Outcome::word_values`).
-    words: Range<usize>,
+    words: Part,
+}
+
+/// A range of one of the outcome's buffers, kept in 32 bits a side: every
+/// rule's outcome is written on every evaluation.
+#[derive(Clone, Copy, Debug, Default)]
+struct Part {
+    start: u32,
+    end: u32,
+}
+
+impl Part {
+    const NONE: Part = Part { start: 0, end: 0 };
+    fn new(range: Range<usize>) -> Part {
+        // The buffers hold a few entries per rule and condition of one
+        // evaluation: 2^32 of them (128 GiB of values) cannot be reached.
+        Part { start: range.start as u32, end: range.end as u32 }
+    }
+    fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
 }
 
 /// One evaluation's result: every rule's status, with the values its
@@ -123,6 +161,8 @@ pub struct Outcome {
     /// rules left unknown by arithmetic in their own conditions or advice.
     failed_defines: Vec<(usize, Failure)>,
     failed_rules: Vec<(usize, Failure)>,
+    /// The conditions a rule evaluated, kept for the next evaluation.
+    log: Vec<(u32, Tri)>,
 }
 
 #[doc(hidden)]
@@ -132,18 +172,18 @@ impl Outcome {
     }
     /// The recorded conditions of a rule (see `RuleOutcome::trace`).
     pub fn trace(&self, rule: usize) -> &[Record] {
-        self.rules.get(rule).and_then(|r| self.records.get(r.trace.clone())).unwrap_or_default()
+        self.rules.get(rule).and_then(|r| self.records.get(r.trace.range())).unwrap_or_default()
     }
     pub fn advice_values(&self, rule: usize) -> &[Value] {
-        self.rules.get(rule).and_then(|r| self.values.get(r.advice.clone())).unwrap_or_default()
+        self.rules.get(rule).and_then(|r| self.values.get(r.advice.range())).unwrap_or_default()
     }
     pub fn because_values(&self, rule: usize) -> &[Value] {
-        self.rules.get(rule).and_then(|r| self.values.get(r.because.clone())).unwrap_or_default()
+        self.rules.get(rule).and_then(|r| self.values.get(r.because.range())).unwrap_or_default()
     }
     /// The hole values of a fired rule's reasons: the words of each `when`
     /// condition that held, in trace order, one after the other.
     pub fn word_values(&self, rule: usize) -> &[Value] {
-        self.rules.get(rule).and_then(|r| self.values.get(r.words.clone())).unwrap_or_default()
+        self.rules.get(rule).and_then(|r| self.values.get(r.words.range())).unwrap_or_default()
     }
     /// Why define `define` is unknown, when its own arithmetic failed (a
     /// define left unknown by a missing fact or by another define has none).
@@ -253,6 +293,7 @@ fn run(program: &Program, facts: &[Value], detail: Detail, out: &mut Outcome) {
     // Defines are computed on demand, once each: a program whose rules read
     // none of the prelude's defines pays nothing for them.
     let defines: Vec<OnceCell<Value>> = program.defines.iter().map(|_| OnceCell::new()).collect();
+    let mut log = std::mem::take(&mut out.log);
     out.failed_defines.clear();
     out.failed_rules.clear();
     let failed = RefCell::new(std::mem::take(&mut out.failed_defines));
@@ -269,23 +310,26 @@ fn run(program: &Program, facts: &[Value], detail: Detail, out: &mut Outcome) {
     rules.reserve(program.rules.len());
     records.reserve(if detail == Detail::Decide { 0 } else { program.atoms.len() });
     values.reserve(4 * program.rules.len());
-    let log = &mut Vec::new();
+    let log = &mut log;
     if detail == Detail::Brief {
         log.reserve(program.atoms.len());
     }
-    for rule in &program.rules {
+    for (i, rule) in program.rules.iter().enumerate() {
         let start = records.len();
         let status = match detail {
             Detail::Full => ev.status(rule, records),
-            Detail::Decide => ev.decide_status::<false>(rule, log),
+            Detail::Decide => ev.decide_rule(i, rule),
             Detail::Brief => {
                 // The conditions evaluated are noted as they are decided;
                 // only for a rule that fired do they become its brief trace
                 // (the conditions that decided it), and only then are the
-                // values its reasons show read.
+                // values its reasons show read. (Deciding by the flat code
+                // first and noting again for fired rules cost more, in
+                // instructions, when most rules fire, as on a typical
+                // morning: 21 of the 30 bench rules.)
                 log.clear();
                 let status = ev.decide_status::<true>(rule, log);
-                if status == Status::Fired {
+                if matches!(status, Status::Fired) {
                     records.extend(log.iter().map(|&(atom, result)| Record {
                         atom,
                         result: result.value(),
@@ -299,49 +343,59 @@ fn run(program: &Program, facts: &[Value], detail: Detail, out: &mut Outcome) {
                 status
             }
         };
-        let trace = start..records.len();
-        let (advice, because) = if status == Status::Fired {
+        let trace = Part::new(start..records.len());
+        let mut outcome = RuleOutcome { status, trace, advice: Part::NONE, because: Part::NONE, words: Part::NONE };
+        if matches!(outcome.status, Status::Fired) {
             let a = values.len();
             ev.holes(&rule.advise, values);
             let b = values.len();
             if let Some(t) = &rule.because {
                 ev.holes(t, values);
             }
-            (a..b, b..values.len())
-        } else {
-            (0..0, 0..0)
-        };
-        // Advice that needs a value nobody knows (a fact left out, a define
-        // that divides by zero) cannot be given: the rule is undecided, and
-        // no athlete ever reads the word "unknown" in place of a number.
-        let holes_unknown = values.get(advice.start..because.end).is_some_and(|v| v.iter().any(Value::is_missing));
-        let status = if status == Status::Fired && holes_unknown { Status::Unknown } else { status };
-        let words_start = values.len();
-        if status == Status::Fired {
-            for record in records.get(trace.clone()).unwrap_or_default() {
-                if let Some(atom) = program.atoms.get(record.atom as usize).filter(|a| is_reason(a, record)) {
-                    ev.holes(&atom.words, values);
+            outcome.advice = Part::new(a..b);
+            outcome.because = Part::new(b..values.len());
+            // Advice that needs a value nobody knows (a fact left out, a
+            // define that divides by zero) cannot be given: the rule is
+            // undecided, and no athlete ever reads the word "unknown" in
+            // place of a number.
+            if values.get(a..).is_some_and(|v| v.iter().any(Value::is_missing)) {
+                outcome.status = Status::Unknown;
+            } else if detail != Detail::Decide {
+                let words_start = values.len();
+                for record in records.get(outcome.trace.range()).unwrap_or_default() {
+                    if let Some(atom) = program.atoms.get(record.atom as usize).filter(|a| is_reason(a, record)) {
+                        ev.holes(&atom.words, values);
+                    }
                 }
+                outcome.words = Part::new(words_start..values.len());
             }
         }
-        let words = words_start..values.len();
         // Arithmetic that failed in the rule itself, not in a define.
-        if let Some(failure) = ev.failure.take().filter(|_| status == Status::Unknown) {
+        if let Some(failure) = ev.failure.take().filter(|_| matches!(outcome.status, Status::Unknown)) {
             out.failed_rules.push((rules.len(), failure));
         }
-        rules.push(RuleOutcome { status, trace, advice, because, words });
+        rules.push(outcome);
     }
     out.failed_defines = failed.take();
+    out.log = std::mem::take(log);
 
-    resolve_suppression(program, rules);
+    // Each pass runs only when the program has rules it could apply to.
+    let code = program.decision_code();
+    if code.any_suppresses {
+        resolve_suppression(program, rules);
+    }
     let active = &mut out.recommendations;
     active.clear();
     active.extend((0..rules.len()).filter(|&i| is_fired(rules, i)));
     active.sort_unstable_by(|&a, &b| output_order(program, a, b));
-    resolve_conflicts(program, rules, active);
-    active.retain(|&i| is_fired(rules, i));
-    resolve_duplicates(program, rules, values, active);
-    active.retain(|&i| is_fired(rules, i));
+    if code.any_tags {
+        resolve_conflicts(program, rules, active);
+        active.retain(|&i| is_fired(rules, i));
+    }
+    if code.any_shared_advice {
+        resolve_duplicates(program, rules, values, active);
+        active.retain(|&i| is_fired(rules, i));
+    }
 
     out.fact_missing.clear();
     out.fact_missing.extend((0..program.facts.len()).map(|f| facts.get(f).is_none_or(Value::is_missing)));
@@ -351,7 +405,7 @@ fn run(program: &Program, facts: &[Value], detail: Detail, out: &mut Outcome) {
 }
 
 fn is_fired(rules: &[RuleOutcome], i: usize) -> bool {
-    rules.get(i).is_some_and(|r| r.status == Status::Fired)
+    rules.get(i).is_some_and(|r| matches!(r.status, Status::Fired))
 }
 
 fn output_order(program: &Program, a: usize, b: usize) -> Ordering {
@@ -408,15 +462,19 @@ fn resolve_conflicts(program: &Program, rules: &mut [RuleOutcome], active: &[usi
                 continue;
             }
             let (Some(ra), Some(rb)) = (program.rules.get(a), program.rules.get(b)) else { continue };
-            let conflict = |x: &RuleDef, y: &RuleDef| x.for_tags.iter().find(|t| y.against_tags.contains(t)).cloned();
-            let (winner, loser, tag) = if let Some(tag) = conflict(ra, rb) {
+            // The first of `x`'s `for` tags that `y` is against, by place.
+            let conflict = |x: &RuleDef, xi: usize, y: &RuleDef| {
+                let index = x.for_tags.iter().position(|t| y.against_tags.contains(t))?;
+                Some(Tag { rule: u32::try_from(xi).ok()?, index: u32::try_from(index).ok()? })
+            };
+            let (winner, loser, tag) = if let Some(tag) = conflict(ra, a, rb) {
                 // a is for, b is against: b wins unless a has higher priority.
                 if ra.priority < rb.priority {
                     (a, b, tag)
                 } else {
                     (b, a, tag)
                 }
-            } else if let Some(tag) = conflict(rb, ra) {
+            } else if let Some(tag) = conflict(rb, b, ra) {
                 if rb.priority < ra.priority {
                     (b, a, tag)
                 } else {
@@ -437,7 +495,7 @@ fn resolve_conflicts(program: &Program, rules: &mut [RuleOutcome], active: &[usi
 fn resolve_duplicates(program: &Program, rules: &mut [RuleOutcome], values: &[Value], active: &[usize]) {
     for (pos, &b) in active.iter().enumerate() {
         let Some(key) = program.rules.get(b).filter(|r| r.advice_shared).map(|r| r.advice_key) else { continue };
-        let holes = |i: usize| rules.get(i).and_then(|r| values.get(r.advice.clone())).unwrap_or_default();
+        let holes = |i: usize| rules.get(i).and_then(|r| values.get(r.advice.range())).unwrap_or_default();
         let first = active.iter().take(pos).copied().find(|&a| {
             program.rules.get(a).is_some_and(|r| r.advice_key == key) && is_fired(rules, a) && holes(a) == holes(b)
         });
@@ -470,12 +528,12 @@ fn missing_facts(
         any
     };
     for (i, outcome) in rules.iter().enumerate() {
-        if outcome.status != Status::Unknown {
+        if !matches!(outcome.status, Status::Unknown) {
             continue;
         }
         let mut any = false;
         if traced {
-            let trace = records.get(outcome.trace.clone()).unwrap_or_default();
+            let trace = records.get(outcome.trace.range()).unwrap_or_default();
             for r in trace.iter().filter(|r| r.result.is_missing()) {
                 any |= add(program.atoms.get(r.atom as usize).map(|a| a.facts.as_slice()).unwrap_or_default());
             }
@@ -533,6 +591,8 @@ struct Evaluator<'a> {
     define_exprs: &'a [DefineDef],
     now: Option<DateTime<FixedOffset>>,
     atoms: &'a [Atom],
+    /// The rules' logic in flat form.
+    code: &'a Code,
     /// The first arithmetic that failed in the expression being computed,
     /// not yet claimed by a define it left unknown.
     failure: Cell<Option<Failure>>,
@@ -554,6 +614,7 @@ impl<'a> Evaluator<'a> {
             define_exprs: &program.defines,
             now,
             atoms: &program.atoms,
+            code: program.decision_code(),
             failure: Cell::new(None),
             failed,
         }
@@ -581,17 +642,124 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// A fact's value in place, or a define's, computed the first time.
+    #[inline(always)]
     fn slot(&self, slot: Slot) -> Option<&Value> {
-        let slot = slot as usize;
-        match self.facts.get(slot) {
+        match self.facts.get(slot as usize) {
             Some(v) => Some(v),
-            None => {
-                let i = slot - self.facts.len();
-                let expr = &self.define_exprs.get(i)?.expr;
-                // The checker proved defines acyclic, so computing one never
-                // asks for itself.
-                Some(self.defines.get(i)?.get_or_init(|| self.compute_define(i, expr)))
+            None => self.define(slot as usize),
+        }
+    }
+
+    #[inline]
+    fn define(&self, slot: usize) -> Option<&Value> {
+        let i = slot - self.facts.len();
+        let expr = &self.define_exprs.get(i)?.expr;
+        // The checker proved defines acyclic, so computing one never asks
+        // for itself.
+        Some(self.defines.get(i)?.get_or_init(|| self.compute_define(i, expr)))
+    }
+
+    /// Whether rule `i` fires, by its flat code (`decision`): the same as
+    /// `decide_status` without notes, faster. What decide-only evaluations
+    /// use (`decide_into`).
+    #[inline(always)]
+    fn decide_rule(&self, i: usize, rule: &RuleDef) -> Status {
+        let Some(logic) = self.code.rules.get(i) else { return self.decide_status::<false>(rule, &mut Vec::new()) };
+        match self.exec(logic.when.clone()) {
+            Tri::True if !logic.unless.is_empty() && self.exec(logic.unless.clone()) == Tri::True => Status::NotFired,
+            Tri::True => Status::Fired,
+            Tri::False => Status::NotFired,
+            Tri::Unknown => Status::Unknown,
+        }
+    }
+
+    /// Run one condition's operations (`decision::Op`) and give its truth.
+    #[inline(always)]
+    fn exec(&self, ops: Range<u32>) -> Tri {
+        let ops = self.code.ops.get(ops.start as usize..ops.end as usize).unwrap_or_default();
+        let mut acc = Tri::True;
+        let mut aside = [Tri::Unknown; STACK];
+        let mut depth = 0usize; // truths put aside
+        let mut pc = 0usize;
+        while let Some(op) = ops.get(pc) {
+            pc += 1;
+            match op {
+                Op::Leaf(join, leaf) => {
+                    let truth = match join {
+                        Join::And if acc == Tri::False => continue,
+                        Join::Or if acc == Tri::True => continue,
+                        _ => self.leaf(leaf),
+                    };
+                    acc = match join {
+                        Join::Push => {
+                            if let Some(place) = aside.get_mut(depth) {
+                                *place = acc;
+                                depth += 1;
+                            }
+                            truth
+                        }
+                        Join::And => acc.min(truth),
+                        Join::Or => acc.max(truth),
+                    };
+                }
+                Op::Not => acc = !acc,
+                Op::SkipIfFalse(to) if acc == Tri::False => pc = *to as usize,
+                Op::SkipIfTrue(to) if acc == Tri::True => pc = *to as usize,
+                Op::SkipIfFalse(_) | Op::SkipIfTrue(_) => {}
+                Op::And | Op::Or => {
+                    depth = depth.saturating_sub(1);
+                    let x = aside.get(depth).copied().unwrap_or(Tri::Unknown);
+                    acc = if matches!(op, Op::And) { x.min(acc) } else { x.max(acc) };
+                }
             }
+        }
+        acc
+    }
+
+    /// One leaf's truth, read in place.
+    #[inline(always)]
+    fn leaf(&self, leaf: &Leaf) -> Tri {
+        match *leaf {
+            Leaf::Num { slot, holds, c, missing } => match self.slot(slot) {
+                // `Ordering` is -1, 0 or 1: one more is the bit's place.
+                Some(Value::Num(x)) => {
+                    x.partial_cmp(&c).map_or(Tri::Unknown, |ord| Tri::from(holds >> (ord as i8 + 1) & 1 == 1))
+                }
+                None | Some(Value::Missing) => missing,
+                Some(_) => Tri::Unknown,
+            },
+            Leaf::Const { slot, op, c, missing } => match self.slot(slot) {
+                None | Some(Value::Missing) => missing,
+                Some(v) => self
+                    .code
+                    .consts
+                    .get(c as usize)
+                    .and_then(|c| compare(v, c))
+                    .map_or(Tri::Unknown, |ord| Tri::from(op.holds(ord))),
+            },
+            Leaf::Truth { slot, missing } => match self.slot(slot) {
+                Some(Value::Bool(b)) => Tri::from(*b),
+                None | Some(Value::Missing) => missing,
+                Some(_) => Tri::Unknown,
+            },
+            Leaf::Known { slot } => Tri::from(self.slot(slot).is_some_and(|v| !v.is_missing())),
+            Leaf::InEnums { slot, mask, missing } => match self.slot(slot) {
+                Some(Value::Enum(e)) => Tri::from(*e < 64 && mask >> e & 1 == 1),
+                None | Some(Value::Missing) => missing,
+                Some(_) => Tri::False,
+            },
+            Leaf::InConsts { slot, start, end, missing } => match self.slot(slot) {
+                None | Some(Value::Missing) => missing,
+                Some(v) => {
+                    let set = self.code.consts.get(start as usize..end as usize).unwrap_or_default();
+                    Tri::from(set.iter().any(|c| compare(v, c) == Some(Ordering::Equal)))
+                }
+            },
+            Leaf::Tree(t) => match self.code.trees.get(t as usize) {
+                Some(node) => self.decide::<false>(node, &mut Vec::new()),
+                None => Tri::Unknown,
+            },
         }
     }
 
@@ -640,11 +808,7 @@ impl<'a> Evaluator<'a> {
                     _ => Tri::Unknown,
                 },
             },
-            Node::Not(a) => match self.decide::<LOG>(a, log) {
-                Tri::True => Tri::False,
-                Tri::False => Tri::True,
-                Tri::Unknown => Tri::Unknown,
-            },
+            Node::Not(a) => !self.decide::<LOG>(a, log),
             Node::CompareSlot(op, slot, c) => match self.slot(*slot) {
                 Some(Value::Num(x)) => x.partial_cmp(c).map_or(Tri::Unknown, |ord| Tri::from(op.holds(ord))),
                 _ => Tri::Unknown,
@@ -862,43 +1026,6 @@ impl<'a> Evaluator<'a> {
                 }
                 result
             }
-        }
-    }
-}
-
-/// Three-valued truth: what a condition decides to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Tri {
-    False,
-    True,
-    Unknown,
-}
-
-impl Tri {
-    /// The value `eval` gives a condition that decides so.
-    fn value(self) -> Value {
-        match self {
-            Tri::True => Value::Bool(true),
-            Tri::False => Value::Bool(false),
-            Tri::Unknown => Value::Missing,
-        }
-    }
-    /// A condition's value as truth: anything but `true` or `false` is
-    /// unknown.
-    fn of(value: &Value) -> Tri {
-        match value {
-            Value::Bool(b) => Tri::from(*b),
-            _ => Tri::Unknown,
-        }
-    }
-}
-
-impl From<bool> for Tri {
-    fn from(b: bool) -> Tri {
-        if b {
-            Tri::True
-        } else {
-            Tri::False
         }
     }
 }

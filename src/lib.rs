@@ -119,6 +119,7 @@ internal_modules! {
     builtins,
     cap,
     check,
+    decision,
     diagnostic,
     engine,
     eval,

@@ -52,6 +52,11 @@ pub struct Program {
     #[serde(skip)]
     #[doc(hidden)]
     pub fact_table: std::sync::OnceLock<crate::fact_schema::FactTable>,
+    /// Every rule's logic in flat form, for deciding which rules fire
+    /// ([`Program::decision_code`]), built on first use.
+    #[serde(skip)]
+    #[doc(hidden)]
+    pub decision: std::sync::OnceLock<crate::decision::Code>,
 }
 
 impl RuleDef {

@@ -145,7 +145,7 @@ pub fn report(program: &Program, outcome: &Outcome, athlete: Option<String>) -> 
             Status::Suppressed { by, reason } => Some(Suppressed {
                 rule: program.rules.get(i)?.id.clone(),
                 by: program.rules.get(*by)?.id.clone(),
-                reason: reason_text(reason),
+                reason: reason_text(program, reason),
             }),
             _ => None,
         })
@@ -166,10 +166,10 @@ pub fn report(program: &Program, outcome: &Outcome, athlete: Option<String>) -> 
     }
 }
 
-pub fn reason_text(reason: &SuppressReason) -> String {
+pub fn reason_text(program: &Program, reason: &SuppressReason) -> String {
     match reason {
         SuppressReason::Declared => "declared".into(),
-        SuppressReason::Conflict { tag } => format!("conflict over {tag}"),
+        SuppressReason::Conflict { tag } => format!("conflict over {}", tag.name(program)),
         SuppressReason::SameAdvice => "same advice".into(),
     }
 }

@@ -66,7 +66,7 @@ fn every_example_state_shows_what_its_finding_says() {
                 panic!("{}: the example state is rejected: {e:?}\n{}", f.diagnostic.code, example.state_yaml)
             });
             let outcome = eval::evaluate(&program, &st.facts);
-            let status = |r: usize| outcome.rules.get(r).map(|o| o.status.clone()).unwrap();
+            let status = |r: usize| outcome.rules.get(r).map(|o| o.status).unwrap();
             let fired = |r: usize| matches!(status(r), Status::Fired | Status::Suppressed { .. });
             let rules = named_rules(&program, &f.diagnostic.message);
             let code = f.diagnostic.code;

@@ -122,6 +122,7 @@ impl Checker {
             fact_paths: self.fact_names,
             fact_groups,
             fact_table: Default::default(),
+            decision: Default::default(),
             enums: self.enums,
             facts: self.facts,
             defines: self.defines,

@@ -103,7 +103,7 @@ impl Explain<'_> {
             Status::NotFired => ("not fired", None),
             Status::Unknown => ("unknown", None),
             Status::Suppressed { by, reason } => {
-                ("suppressed", program.rules.get(*by).map(|b| format!("{} ({})", b.id, reason_text(reason))))
+                ("suppressed", program.rules.get(*by).map(|b| format!("{} ({})", b.id, reason_text(program, reason))))
             }
         };
         let trace = outcome.trace(i);

@@ -258,7 +258,7 @@ impl<'p> JsonLine<'p> {
                 SuppressReason::SameAdvice => out.extend_from_slice(b"\"same advice\""),
                 SuppressReason::Conflict { tag } => {
                     out.extend_from_slice(b"\"conflict over ");
-                    escape(out, tag);
+                    escape(out, tag.name(self.program));
                     out.push(b'"');
                 }
             }

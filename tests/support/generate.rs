@@ -321,6 +321,31 @@ fn bool_expr(c: &mut impl Choices, scope: &Scope, depth: usize) -> String {
                 _ => format!("{fact} not in [{}]", c.one_of(values)),
             }
         }
+        // A leaf guarded by its own fact being known, as a platform's
+        // translated rules write every leaf (one operation in the flat form
+        // of the rules' logic).
+        4 if c.chance(50) => {
+            let leaf = match c.pick(3) {
+                0 => {
+                    let fact = c.one_of(NUMBERS);
+                    (fact, format!("{fact} {} {}", c.one_of(COMPARISONS), number_literal(c, 10)))
+                }
+                1 => {
+                    let fact = c.one_of(BOOLS);
+                    (fact, if c.chance(50) { fact.to_string() } else { format!("{fact} is true") })
+                }
+                _ => {
+                    let (fact, values) = ENUMS[c.pick(ENUMS.len())];
+                    let test = if c.chance(50) {
+                        format!("{fact} is {}", c.one_of(values))
+                    } else {
+                        format!("{fact} in [{}, {}]", c.one_of(values), c.one_of(values))
+                    };
+                    (fact, test)
+                }
+            };
+            format!("({} is known and {})", leaf.0, leaf.1)
+        }
         4 => {
             let fact = match c.pick(3) {
                 0 => c.one_of(BOOLS),

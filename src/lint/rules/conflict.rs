@@ -51,7 +51,8 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 let outcome = cx.evaluate(&example);
                 let lost = |r: usize| {
                     matches!(outcome.rules.get(r).map(|o| &o.status),
-                        Some(Status::Suppressed { reason: SuppressReason::Conflict { tag: t }, .. }) if t == tag)
+                        Some(Status::Suppressed { reason: SuppressReason::Conflict { tag: t }, .. })
+                            if t.name(cx.program) == tag)
                 };
                 (lost(a) || lost(b)).then_some(text)
             });
