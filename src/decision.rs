@@ -158,6 +158,12 @@ pub struct Code {
 pub struct Logic {
     pub when: Range<u32>,
     pub unless: Range<u32>,
+    /// Whether the flat code is much cheaper than the tree walk (at most a
+    /// third as many steps): then even an evaluation that traces fired
+    /// rules decides this rule by it first, and walks the tree, noting
+    /// conditions, only if it fired. Otherwise deciding first would only
+    /// add a second pass for every rule that fires.
+    pub first: bool,
 }
 
 impl Program {
@@ -173,7 +179,9 @@ impl Code {
         for rule in &program.rules {
             let when = code.emit(&rule.when);
             let unless = rule.unless.as_ref().map_or(0..0, |u| code.emit(u));
-            code.rules.push(Logic { when, unless });
+            let ops = when.len() + unless.len();
+            let steps = walk_steps(&rule.when) + rule.unless.as_ref().map_or(0, walk_steps);
+            code.rules.push(Logic { when, unless, first: steps >= 3 * ops });
         }
         code.any_suppresses = program.rules.iter().any(|r| !r.suppressed_by.is_empty());
         code.any_tags = program.rules.iter().any(|r| !r.for_tags.is_empty() || !r.against_tags.is_empty());
@@ -346,6 +354,16 @@ impl Code {
 fn holds(op: CmpOp) -> u8 {
     use std::cmp::Ordering::{Equal, Greater, Less};
     [Less, Equal, Greater].iter().enumerate().filter(|(_, ord)| op.holds(**ord)).fold(0, |bits, (i, _)| bits | 1 << i)
+}
+
+/// The calls the tree walk makes to decide `node`: one per node of its
+/// logic, down to the leaves it reads in place.
+fn walk_steps(node: &Node) -> usize {
+    match node {
+        Node::Atom(_, a) | Node::Not(a) => 1 + walk_steps(a),
+        Node::And(a, b) | Node::Or(a, b) => 1 + walk_steps(a) + walk_steps(b),
+        _ => 1,
+    }
 }
 
 /// An atom's condition; any other node as it is.
