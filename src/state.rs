@@ -108,6 +108,14 @@ pub fn load_with<'p>(
     now: NowSource,
     supplement: Option<Supplement<'_>>,
 ) -> Result<State, Vec<Diagnostic>> {
+    // JSON (what a platform sends) is read into nodes that borrow the text:
+    // the same nodes and spans as the YAML path's, so the same facts and
+    // diagnostics, without a copy of every key and string.
+    if file.text.trim_start().starts_with('{') {
+        if let Some(root) = yaml::json::parse_borrowed(&file.text) {
+            return load_node_with(schema.into(), file, &root, now, supplement);
+        }
+    }
     let root = match yaml::parse(&file.text) {
         Ok(root) => root,
         Err(e) => {
@@ -300,7 +308,12 @@ pub fn in_zone(zone: &Tz, local: NaiveDateTime) -> Result<DateTime<FixedOffset>,
     }
 }
 
+// Error paths are out of line (`#[cold]`): a state is read field by field
+// in a few hot functions, whose frames stay small when what only a mistake
+// needs (messages, suggestions) is elsewhere.
 impl Loader<'_> {
+    #[cold]
+    #[inline(never)]
     fn error(&mut self, code: &'static str, message: String, span: Span, label: &str, help: Option<String>) {
         self.errors.push(Diagnostic::error(code, message).in_file(self.file).label(span, label).maybe_help(help));
     }
@@ -520,6 +533,7 @@ impl Loader<'_> {
         }
     }
 
+    #[inline(always)]
     fn fact<N: Input>(&mut self, index: usize, node: &N) {
         let Some(fact) = self.schema.facts.get(index) else { return };
         let name = Name { path: &fact.path, field: None };
@@ -552,6 +566,8 @@ impl Loader<'_> {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn type_error<N: Input>(&mut self, path: Name<'_>, ty: &Ty, node: &N) -> Option<Value> {
         let expected = ty.describe(self.schema.enums);
         let example = match ty {
@@ -581,11 +597,11 @@ impl Loader<'_> {
         let schema = self.schema;
         let fact = schema.facts.get(index)?;
         let span = node.span();
-        let plain_number = fact.unit.is_none_or(|u| u.dim.is_none() && (u.scale - 1.0).abs() < f64::EPSILON);
+        let plain_number = || fact.unit.is_none_or(|u| u.dim.is_none() && (u.scale - 1.0).abs() < f64::EPSILON);
         let view = node.view();
         match (ty, &view) {
             // A count or a score has no unit to write, so text is a mistake.
-            (Ty::Num(dim), View::Str(_)) if dim.is_none() && plain_number => self.type_error(path, ty, node),
+            (Ty::Num(dim), View::Str(_)) if dim.is_none() && plain_number() => self.type_error(path, ty, node),
             (Ty::Num(dim), View::Int(_) | View::Float(_) | View::Str(_)) => {
                 let unit = fact.unit.unwrap_or(units::Unit::new(*dim, 1.0, 0.0));
                 let parsed = match &view {
@@ -728,6 +744,8 @@ impl Loader<'_> {
         false
     }
 
+    #[cold]
+    #[inline(never)]
     fn implausible_date(&mut self, path: Name<'_>, text: &str, span: Span) {
         self.error(
             "state::date",
@@ -739,6 +757,15 @@ impl Loader<'_> {
     }
 
     fn check_range(&mut self, index: usize, path: Name<'_>, dim: Dim, v: f64, span: Span) {
+        let Some(fact) = self.schema.facts.get(index) else { return };
+        if fact.low.is_some_and(|l| v < l) || fact.high.is_some_and(|h| v > h) {
+            self.range_error(index, path, dim, v, span);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn range_error(&mut self, index: usize, path: Name<'_>, dim: Dim, v: f64, span: Span) {
         let Some(fact) = self.schema.facts.get(index) else { return };
         let (low, high) = (fact.low, fact.high);
         let show = |x: f64| units::format_quantity(x, dim, UnitSystem::Metric);

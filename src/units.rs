@@ -599,7 +599,13 @@ fn trim_num(v: f64, decimals: usize) -> String {
 
 /// [`trim_num`] appended to `out`.
 fn push_trim_num(out: &mut String, v: f64, decimals: usize) {
-    let f = 10f64.powi(decimals as i32);
+    // A whole number (most counts, days and readings) is its digits. (A
+    // round trip through an integer, not `fract`, which is a call into the
+    // maths library on a baseline x86-64 build.)
+    if v.abs() < 1e15 && (v as i64) as f64 == v {
+        return push_trim_scaled(out, v as i64, 0);
+    }
+    let f = POW10_F.get(decimals).copied().unwrap_or_else(|| 10f64.powi(decimals as i32));
     let scaled = (v * f).round();
     // Exact in integers while the scaled value fits an f64's 53-bit mantissa
     // with room to spare: the digits `{:.N}` would print, without the float
@@ -637,7 +643,7 @@ fn push_plain_number(out: &mut String, v: f64) {
 /// `scaled / 10^decimals` written with at most `decimals` decimals, trailing
 /// zeros and a bare point dropped, `-0` written `0`: what `trim_num` gives.
 fn push_trim_scaled(out: &mut String, scaled: i64, decimals: usize) {
-    let unit = 10u64.pow(decimals as u32);
+    let unit = POW10_U.get(decimals).copied().unwrap_or_else(|| 10u64.pow(decimals as u32));
     let magnitude = scaled.unsigned_abs();
     let (whole, mut frac) = (magnitude / unit, magnitude % unit);
     if scaled < 0 {
@@ -667,10 +673,13 @@ fn push_digits(out: &mut String, mut n: u64, width: usize) {
             break;
         }
     }
-    for &b in buf.iter().skip(buf.len() - len) {
-        out.push(char::from(b));
-    }
+    // Digits only, so always UTF-8.
+    out.push_str(std::str::from_utf8(buf.get(buf.len() - len..).unwrap_or_default()).unwrap_or_default());
 }
+
+/// Powers of ten for the decimals numbers are written with.
+const POW10_F: [f64; 4] = [1.0, 10.0, 100.0, 1000.0];
+const POW10_U: [u64; 4] = [1, 10, 100, 1000];
 
 fn push_one_decimal_below_ten(out: &mut String, v: f64) {
     if (v * 10.0).round().abs() < 100.0 {
@@ -851,6 +860,12 @@ pub fn format_quantity(value: f64, dim: Dim, system: UnitSystem) -> String {
 pub fn push_quantity(out: &mut String, value: f64, dim: Dim, system: UnitSystem) {
     if !value.is_finite() {
         out.push_str("n/a");
+        return;
+    }
+    // A plain number (a count, a score, most of a platform's facts) first:
+    // the match on dimensions below compares them one by one.
+    if dim.is_none() {
+        push_plain_number(out, value);
         return;
     }
     if dim == Dim::TIME && (HOURS_FROM_S..DAYS_FROM_S).contains(&value.abs()) {

@@ -661,7 +661,7 @@ fn first_line_len(s: &str) -> usize {
 }
 
 mod block;
-mod json;
+pub mod json;
 
 #[cfg(test)]
 mod tests;

@@ -4,6 +4,7 @@
 
 use crate::diagnostic::Span;
 use crate::yaml;
+use crate::yaml::json::{Borrowed, BorrowedEntry, BorrowedValue};
 
 /// One value of the state as the loader sees it.
 pub enum View<'a, N: Input + 'a> {
@@ -78,11 +79,10 @@ impl Input for serde_json::Value {
         match self {
             J::Null => View::Null,
             J::Bool(b) => View::Bool(*b),
-            J::Number(n) => match (n.as_i64(), n.as_f64()) {
-                (Some(i), _) => View::Int(i),
-                (None, _) if n.is_u64() => View::TooLarge,
-                (None, Some(f)) => View::Float(f),
-                (None, None) => View::TooLarge,
+            J::Number(n) => match n.as_i64() {
+                Some(i) => View::Int(i),
+                None if n.is_u64() => View::TooLarge,
+                None => n.as_f64().map_or(View::TooLarge, View::Float),
             },
             J::String(s) => View::Str(s),
             J::Array(items) => View::Seq(items),
@@ -93,6 +93,33 @@ impl Input for serde_json::Value {
     fn span(&self) -> Span {
         Span::default()
     }
+}
+
+impl<'t> Input for Borrowed<'t> {
+    type Entries<'a>
+        = std::iter::Map<std::slice::Iter<'a, BorrowedEntry<'t>>, fn(&'a BorrowedEntry<'t>) -> Field<'a, Borrowed<'t>>>
+    where
+        Self: 'a;
+
+    fn view(&self) -> View<'_, Self> {
+        match &self.value {
+            BorrowedValue::Null => View::Null,
+            BorrowedValue::Bool(b) => View::Bool(*b),
+            BorrowedValue::Int(i) => View::Int(*i),
+            BorrowedValue::Float(f) => View::Float(*f),
+            BorrowedValue::Str(s) => View::Str(s),
+            BorrowedValue::Seq(items) => View::Seq(items),
+            BorrowedValue::Map(entries) => View::Map(entries.iter().map(borrowed_field as _)),
+        }
+    }
+
+    fn span(&self) -> Span {
+        self.span.clone().into()
+    }
+}
+
+fn borrowed_field<'a, 't>(e: &'a BorrowedEntry<'t>) -> Field<'a, Borrowed<'t>> {
+    Field { key: &e.key, key_span: e.key_span.clone().into(), value: &e.value }
 }
 
 fn yaml_field(e: &yaml::Entry) -> Field<'_, yaml::Node> {

@@ -8,16 +8,75 @@
 //! error, a duplicate key, nesting deeper than `MAX_DEPTH`, a whole number
 //! beyond `i64`, a `\u` escape of a surrogate — it returns `None` and the
 //! caller reads the text as YAML, so every diagnostic stays the YAML path's.
+//!
+//! The nodes borrow the text ([`Borrowed`]): a key or string without
+//! escapes is a slice of it, so reading a state allocates only its lists
+//! and maps. The state loader walks them as they are (`state::Input`); the
+//! owned [`Node`] the rest of the crate uses is made from them on request.
 
-use super::{Entry, Node, Value, MAX_DEPTH};
+use std::borrow::Cow;
+
+use super::{Entry, Node, Span, Value, MAX_DEPTH};
 
 /// The document as nodes, or `None` to leave it to the YAML path.
 pub(super) fn parse(text: &str) -> Option<Node> {
+    parse_borrowed(text).map(Borrowed::into_owned)
+}
+
+/// The document as nodes that borrow `text`, or `None` to leave it to the
+/// YAML path.
+pub fn parse_borrowed(text: &str) -> Option<Borrowed<'_>> {
     let mut p = JsonParser { bytes: text.as_bytes(), text, pos: 0 };
     p.ws();
     let root = p.value(0)?;
     p.ws();
     (p.pos == p.bytes.len()).then_some(root)
+}
+
+/// A node of a JSON document, borrowing its text where it can.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Borrowed<'t> {
+    pub value: BorrowedValue<'t>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum BorrowedValue<'t> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(Cow<'t, str>),
+    Seq(Vec<Borrowed<'t>>),
+    Map(Vec<BorrowedEntry<'t>>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BorrowedEntry<'t> {
+    pub key: Cow<'t, str>,
+    pub key_span: Span,
+    pub value: Borrowed<'t>,
+}
+
+impl Borrowed<'_> {
+    /// The same node, owning its text.
+    pub fn into_owned(self) -> Node {
+        let value = match self.value {
+            BorrowedValue::Null => Value::Null,
+            BorrowedValue::Bool(b) => Value::Bool(b),
+            BorrowedValue::Int(i) => Value::Int(i),
+            BorrowedValue::Float(f) => Value::Float(f),
+            BorrowedValue::Str(s) => Value::Str(s.into_owned()),
+            BorrowedValue::Seq(items) => Value::Seq(items.into_iter().map(Borrowed::into_owned).collect()),
+            BorrowedValue::Map(entries) => Value::Map(
+                entries
+                    .into_iter()
+                    .map(|e| Entry { key: e.key.into_owned(), key_span: e.key_span, value: e.value.into_owned() })
+                    .collect(),
+            ),
+        };
+        Node { value, span: self.span }
+    }
 }
 
 struct JsonParser<'t> {
@@ -26,7 +85,7 @@ struct JsonParser<'t> {
     pos: usize,
 }
 
-impl JsonParser<'_> {
+impl<'t> JsonParser<'t> {
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
@@ -43,23 +102,23 @@ impl JsonParser<'_> {
         (self.peek() == Some(b)).then(|| self.pos += 1)
     }
 
-    fn value(&mut self, depth: usize) -> Option<Node> {
+    fn value(&mut self, depth: usize) -> Option<Borrowed<'t>> {
         let start = self.pos;
         match self.peek()? {
             b'{' => self.object(depth),
             b'[' => self.array(depth),
             b'"' => {
                 let s = self.string()?;
-                Some(Node { value: Value::Str(s), span: start..self.pos })
+                Some(Borrowed { value: BorrowedValue::Str(s), span: start..self.pos })
             }
-            b't' => self.word("true", Value::Bool(true)),
-            b'f' => self.word("false", Value::Bool(false)),
-            b'n' => self.word("null", Value::Null),
+            b't' => self.word("true", BorrowedValue::Bool(true)),
+            b'f' => self.word("false", BorrowedValue::Bool(false)),
+            b'n' => self.word("null", BorrowedValue::Null),
             _ => self.number(),
         }
     }
 
-    fn word(&mut self, word: &str, value: Value) -> Option<Node> {
+    fn word(&mut self, word: &str, value: BorrowedValue<'t>) -> Option<Borrowed<'t>> {
         let start = self.pos;
         self.text.get(start..)?.starts_with(word).then_some(())?;
         self.pos += word.len();
@@ -67,10 +126,10 @@ impl JsonParser<'_> {
         if self.peek().is_some_and(|b| b.is_ascii_alphanumeric()) {
             return None;
         }
-        Some(Node { value, span: start..self.pos })
+        Some(Borrowed { value, span: start..self.pos })
     }
 
-    fn number(&mut self) -> Option<Node> {
+    fn number(&mut self) -> Option<Borrowed<'t>> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
             self.pos += 1;
@@ -117,28 +176,30 @@ impl JsonParser<'_> {
             if !f.is_finite() {
                 return None;
             }
-            Value::Float(f)
+            BorrowedValue::Float(f)
         } else {
-            Value::Int(raw.parse().ok()?)
+            BorrowedValue::Int(raw.parse().ok()?)
         };
-        Some(Node { value, span: start..self.pos })
+        Some(Borrowed { value, span: start..self.pos })
     }
 
-    /// A string, quotes included in what is consumed.
-    fn string(&mut self) -> Option<String> {
+    /// A string, quotes included in what is consumed: a slice of the text
+    /// when it has no escape.
+    fn string(&mut self) -> Option<Cow<'t, str>> {
         self.eat(b'"')?;
-        let mut out = String::new();
+        let start = self.pos;
+        self.plain_run();
+        if self.peek() == Some(b'"') {
+            let s = self.text.get(start..self.pos)?;
+            self.pos += 1;
+            return Some(Cow::Borrowed(s));
+        }
+        let mut out = String::from(self.text.get(start..self.pos)?);
         loop {
-            // Copy the run of ordinary characters in one go.
-            let run = self.pos;
-            while self.peek().is_some_and(|b| b != b'"' && b != b'\\' && b >= 0x20) {
-                self.pos += 1;
-            }
-            out.push_str(self.text.get(run..self.pos)?);
             match self.peek()? {
                 b'"' => {
                     self.pos += 1;
-                    return Some(out);
+                    return Some(Cow::Owned(out));
                 }
                 b'\\' => {
                     self.pos += 1;
@@ -166,10 +227,27 @@ impl JsonParser<'_> {
                 // A raw control character inside a string is not JSON.
                 _ => return None,
             }
+            // Copy the next run of ordinary characters in one go.
+            let run = self.pos;
+            self.plain_run();
+            out.push_str(self.text.get(run..self.pos)?);
         }
     }
 
-    fn array(&mut self, depth: usize) -> Option<Node> {
+    /// Past the characters a string holds as they are: up to a quote, a
+    /// backslash or a control character.
+    fn plain_run(&mut self) {
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        let end = memchr::memchr2(b'"', b'\\', rest).unwrap_or(rest.len());
+        let run = rest.get(..end).unwrap_or_default();
+        // Control characters are rare: look for one with a loop without an
+        // early exit (which the compiler can vectorise), and only then for
+        // where it is.
+        let control = run.iter().fold(false, |any, &b| any | (b < 0x20));
+        self.pos += if control { run.iter().position(|&b| b < 0x20).unwrap_or(end) } else { end };
+    }
+
+    fn array(&mut self, depth: usize) -> Option<Borrowed<'t>> {
         if depth >= MAX_DEPTH {
             return None;
         }
@@ -189,16 +267,16 @@ impl JsonParser<'_> {
                 break;
             }
         }
-        Some(Node { value: Value::Seq(items), span: start..self.pos })
+        Some(Borrowed { value: BorrowedValue::Seq(items), span: start..self.pos })
     }
 
-    fn object(&mut self, depth: usize) -> Option<Node> {
+    fn object(&mut self, depth: usize) -> Option<Borrowed<'t>> {
         if depth >= MAX_DEPTH {
             return None;
         }
         let start = self.pos;
         self.eat(b'{')?;
-        let mut entries: Vec<Entry> = Vec::new();
+        let mut entries: Vec<BorrowedEntry<'t>> = Vec::new();
         self.ws();
         if self.eat(b'}').is_none() {
             loop {
@@ -217,7 +295,7 @@ impl JsonParser<'_> {
                 self.eat(b':')?;
                 self.ws();
                 let value = self.value(depth + 1)?;
-                entries.push(Entry { key, key_span, value });
+                entries.push(BorrowedEntry { key, key_span, value });
                 self.ws();
                 if self.eat(b',').is_some() {
                     continue;
@@ -226,6 +304,6 @@ impl JsonParser<'_> {
                 break;
             }
         }
-        Some(Node { value: Value::Map(entries), span: start..self.pos })
+        Some(Borrowed { value: BorrowedValue::Map(entries), span: start..self.pos })
     }
 }
