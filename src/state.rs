@@ -593,6 +593,7 @@ impl Loader<'_> {
     }
 
     /// One value of a scalar type (also each item of a list).
+    #[inline(always)]
     fn scalar<N: Input>(&mut self, index: usize, path: Name<'_>, ty: &Ty, node: &N) -> Option<Value> {
         let schema = self.schema;
         let fact = schema.facts.get(index)?;

@@ -185,6 +185,7 @@ impl<'t> JsonParser<'t> {
 
     /// A string, quotes included in what is consumed: a slice of the text
     /// when it has no escape.
+    #[inline(always)]
     fn string(&mut self) -> Option<Cow<'t, str>> {
         self.eat(b'"')?;
         let start = self.pos;
