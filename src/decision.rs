@@ -108,6 +108,11 @@ pub enum Join {
     And,
     /// `accumulator or leaf`; not decided when it is already true.
     Or,
+    /// The same three with the leaf's truth negated (`and not f > 5`): a
+    /// `not` over a leaf costs nothing more.
+    PushNot,
+    AndNot,
+    OrNot,
 }
 
 /// A slot against constants, decided in place. `missing` is its truth when
@@ -232,15 +237,21 @@ impl Code {
                 let and = matches!(node, Node::And(..));
                 if and {
                     if let Some(leaf) = self.guarded(a, b) {
-                        self.push_leaf(leaf, depth);
+                        self.push_leaf(leaf, false, depth);
                         return;
                     }
                 }
                 self.node(a, depth);
                 // A right side that is one leaf joins the left directly,
                 // short-circuiting by itself.
-                if let Some(leaf) = self.single_leaf(b) {
-                    self.ops.push(Op::Leaf(if and { Join::And } else { Join::Or }, leaf));
+                if let Some((leaf, negated)) = self.single_leaf(b) {
+                    let join = match (and, negated) {
+                        (true, false) => Join::And,
+                        (true, true) => Join::AndNot,
+                        (false, false) => Join::Or,
+                        (false, true) => Join::OrNot,
+                    };
+                    self.ops.push(Op::Leaf(join, leaf));
                     return;
                 }
                 let skip = self.ops.len();
@@ -253,29 +264,38 @@ impl Code {
                     *op = if and { Op::SkipIfFalse(to) } else { Op::SkipIfTrue(to) };
                 }
             }
-            Node::Not(a) => {
-                self.node(a, depth);
-                self.ops.push(Op::Not);
-            }
+            Node::Not(a) => match self.single_leaf(a) {
+                Some((leaf, negated)) => self.push_leaf(leaf, !negated, depth),
+                None => {
+                    self.node(a, depth);
+                    self.ops.push(Op::Not);
+                }
+            },
             leaf => {
                 let leaf = self.leaf(leaf, Tri::Unknown).unwrap_or_else(|| self.tree(leaf));
-                self.push_leaf(leaf, depth);
+                self.push_leaf(leaf, false, depth);
             }
         }
     }
 
-    fn push_leaf(&mut self, leaf: Leaf, depth: &mut Depth) {
-        let join = if depth.now == 0 { Join::And } else { Join::Push };
+    fn push_leaf(&mut self, leaf: Leaf, negated: bool, depth: &mut Depth) {
+        let join = match (depth.now == 0, negated) {
+            (true, false) => Join::And,
+            (true, true) => Join::AndNot,
+            (false, false) => Join::Push,
+            (false, true) => Join::PushNot,
+        };
         self.ops.push(Op::Leaf(join, leaf));
         depth.push();
     }
 
-    /// `node` as one leaf, when it is one.
-    fn single_leaf(&mut self, node: &Node) -> Option<Leaf> {
+    /// `node` as one leaf, and whether it is negated, when it is one.
+    fn single_leaf(&mut self, node: &Node) -> Option<(Leaf, bool)> {
         match unatom(node) {
-            Node::And(a, b) => self.guarded(a, b),
-            Node::Or(..) | Node::Not(_) | Node::Atom(..) => None,
-            leaf => Some(self.leaf(leaf, Tri::Unknown).unwrap_or_else(|| self.tree(leaf))),
+            Node::Not(inner) => self.single_leaf(inner).map(|(leaf, negated)| (leaf, !negated)),
+            Node::And(a, b) => self.guarded(a, b).map(|leaf| (leaf, false)),
+            Node::Or(..) | Node::Atom(..) => None,
+            leaf => Some((self.leaf(leaf, Tri::Unknown).unwrap_or_else(|| self.tree(leaf)), false)),
         }
     }
 

@@ -694,20 +694,26 @@ impl<'a> Evaluator<'a> {
             match op {
                 Op::Leaf(join, leaf) => {
                     let truth = match join {
-                        Join::And if acc == Tri::False => continue,
-                        Join::Or if acc == Tri::True => continue,
+                        Join::And | Join::AndNot if acc == Tri::False => continue,
+                        Join::Or | Join::OrNot if acc == Tri::True => continue,
                         _ => self.leaf(leaf),
                     };
                     acc = match join {
-                        Join::Push => {
+                        Join::Push | Join::PushNot => {
                             if let Some(place) = aside.get_mut(depth) {
                                 *place = acc;
                                 depth += 1;
                             }
-                            truth
+                            if *join == Join::Push {
+                                truth
+                            } else {
+                                !truth
+                            }
                         }
                         Join::And => acc.min(truth),
+                        Join::AndNot => acc.min(!truth),
                         Join::Or => acc.max(truth),
+                        Join::OrNot => acc.max(!truth),
                     };
                 }
                 Op::Not => acc = !acc,

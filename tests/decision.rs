@@ -108,6 +108,11 @@ fn short_circuits_and_unknowns_decide_as_the_tree_does() {
         ("not_unknown", "not (hrv.trend is down)"),
         ("nested", "(symptoms.soreness >= 1 or hrv.trend is down) and not (symptoms.heavy_legs and hrv.trend in [up])"),
         ("mixed", "symptoms.soreness between 2 and 6 and (hrv.trend is known or symptoms.soreness + 1 > 4)"),
+        // A negated leaf joins the left side as one operation.
+        ("and_not", "symptoms.soreness >= 1 and not (hrv.trend is down)"),
+        ("or_not", "symptoms.soreness >= 9 or not symptoms.heavy_legs"),
+        ("not_first", "not (symptoms.heavy_legs is known and symptoms.heavy_legs) and hrv.trend is known"),
+        ("not_not", "not (not (hrv.trend in [down, up]))"),
     ]);
     for state in STATES {
         let (flat, tree) = statuses(&program, &format!("{NOW}{state}"));
