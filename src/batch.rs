@@ -34,8 +34,12 @@ pub const CHUNK: usize = 2048;
 /// A round also ends once its lines hold this many bytes, so a round of
 /// long lines (each up to the state limit) stays small too.
 pub const CHUNK_BYTES: usize = 64 << 20;
-/// The size of the input and output buffers a caller should give a batch.
+/// The size of the input buffer a caller should give a batch.
 pub const IO_BUFFER: usize = 1 << 20;
+/// The size of the output buffer a caller should give a batch: smaller than
+/// a block's output (64 lines of a report each), so that blocks are written
+/// straight through rather than copied into the buffer first.
+pub const OUT_BUFFER: usize = 16 << 10;
 /// States a worker takes at a time: small enough that the threads finish a
 /// round together, large enough that taking one costs nothing.
 pub const BLOCK: usize = 64;

@@ -109,7 +109,7 @@ pub(super) fn batch_command(
     };
     // Output is written a block of lines at a time (far more than 8 KiB);
     // input is read in large pieces, not a line's worth of system calls.
-    let mut out = std::io::BufWriter::with_capacity(batch::IO_BUFFER, std::io::stdout().lock());
+    let mut out = std::io::BufWriter::with_capacity(batch::OUT_BUFFER, std::io::stdout().lock());
     let result = if source == Path::new("-") {
         let input = std::io::BufReader::with_capacity(batch::IO_BUFFER, std::io::stdin().lock());
         batch::run_lines(&program, input, &mut out, options, progress)
