@@ -397,6 +397,9 @@ fn no_file() -> Arc<SourceFile> {
 
 /// A program as bytes (postcard), for a program compiled at build time
 /// (`build.rs`). Each rule's file is written as its name, once per rule.
+// Called by `build.rs`, which compiles this file as its own module to
+// write the shipped program; the library only reads it back.
+#[allow(dead_code)]
 pub fn to_bytes(program: &Program) -> Result<Vec<u8>, postcard::Error> {
     let files: Vec<&str> = program.rules.iter().map(|r| r.file.name.as_str()).collect();
     postcard::to_allocvec(&(program, files))

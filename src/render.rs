@@ -24,7 +24,7 @@ use std::fmt::Write as _;
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
-pub use readers::{heading_at, missing_groups, Audience, MissingGroup};
+pub use readers::{missing_groups, Audience, MissingGroup};
 
 use crate::eval::{is_reason, Outcome, Record, Status, SuppressReason};
 use crate::program::{Program, Template, TemplatePart};
@@ -32,9 +32,9 @@ use crate::units::{self, UnitSystem};
 use crate::value::{Ty, Value};
 
 #[cfg(feature = "cli")]
-pub use explain::{explain, explanations_to_text, Ahead, ConditionResult, Explain, Explanation, Tree};
+pub use explain::{explain, explanations_to_text, Explain};
 #[cfg(feature = "cli")]
-pub use timeline::{timeline, TimelineAdvice, TimelineMoment, TimelineReport, TimelineStop};
+pub use timeline::timeline;
 pub use unknown::NotComputed;
 
 /// One athlete's answer: the JSON contract of `recoup evaluate --format json`.

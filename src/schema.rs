@@ -236,6 +236,7 @@ pub fn history_schema() -> Json {
 
 /// A YAML document as the JSON value a YAML language server validates:
 /// the same typing the state loader sees.
+#[cfg(any(test, feature = "internals"))]
 pub fn yaml_to_json(node: &crate::yaml::Node) -> Json {
     use crate::yaml::Value as Y;
     match &node.value {

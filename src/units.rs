@@ -730,6 +730,7 @@ fn pace_parts(v: f64, per: f64, unit: &'static str) -> (String, &'static str) {
 /// Same rounding and unit choice as `format_quantity`, with number and unit
 /// apart. Durations of 2–48 h come back as decimal hours ("7.5", "h").
 /// Compound dimensions without a static spelling return an empty unit.
+#[cfg(test)]
 pub fn format_parts(value: f64, dim: Dim, system: UnitSystem) -> (String, &'static str) {
     let mut number = String::new();
     let unit = push_parts(&mut number, value, dim, system);

@@ -74,6 +74,7 @@ impl Node {
     }
 
     /// A phrase for error messages aimed at people who do not know YAML.
+    #[cfg(test)]
     pub fn kind_name(&self) -> &'static str {
         match self.value {
             Value::Null => "nothing",
@@ -180,6 +181,7 @@ fn parse_any(text: &str) -> Result<Node, YamlError> {
 
 /// Parse as YAML even when the text is JSON: the path [`parse`] falls back
 /// to, kept public so tests can show the JSON fast path agrees with it.
+#[cfg(any(test, feature = "internals"))]
 pub fn parse_as_yaml(text: &str) -> Result<Node, YamlError> {
     parse_yaml(text)
 }

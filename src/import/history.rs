@@ -19,10 +19,9 @@ use crate::fact_schema::FactSchema;
 use crate::value::{Reading, Value};
 use crate::yaml::{self, Value as Yaml};
 
-/// The marathon distance, and how far a GPS watch's reading of one may stray:
-/// GPS tracks run long on bends (1-3 % is common) and a little short under
+/// How far a GPS watch's reading of a marathon (42,195 m) may stray: GPS
+/// tracks run long on bends (1-3 % is common) and a little short under
 /// trees. Anything longer is an ultra, which is not a marathon.
-pub const MARATHON_M: f64 = 42_195.0;
 pub const MARATHON_LOW_M: f64 = 41_700.0;
 pub const MARATHON_HIGH_M: f64 = 43_500.0;
 
@@ -94,10 +93,6 @@ fn same(a: f64, b: f64) -> bool {
 }
 
 impl History {
-    pub fn is_empty(&self) -> bool {
-        self.hrv.is_empty() && self.resting_hr.is_empty() && self.sleep.is_empty() && self.sessions.is_empty()
-    }
-
     /// Fold `new` into this history. A reading for a date already held is
     /// replaced by the newer import's value; a session starting within
     /// [`SAME_SESSION_S`] of one held is the same session.

@@ -27,11 +27,6 @@ pub const RMSSD_RANGE: (f64, f64) = (5.0, 250.0);
 pub const BPM_RANGE: (f64, f64) = (25.0, 150.0);
 pub const HOURS_RANGE: (f64, f64) = (0.0, 24.0);
 
-/// Files larger than this are refused: no export of one athlete comes near.
-pub const MAX_FILE_BYTES: u64 = crate::files::IMPORT.bytes;
-/// How deep `import` looks into sub-folders.
-pub const MAX_DEPTH: usize = crate::files::IMPORT_SOURCES.depth;
-
 pub(crate) fn in_range(v: f64, (low, high): (f64, f64), unit: &str) -> Result<(), String> {
     if (low..=high).contains(&v) {
         Ok(())
@@ -40,26 +35,16 @@ pub(crate) fn in_range(v: f64, (low, high): (f64, f64), unit: &str) -> Result<()
     }
 }
 
-/// The kinds of file `import` knows, told apart by extension and, for CSV,
-/// by the header.
+/// The kinds of CSV export `import` knows, told apart by the header (a FIT
+/// file is told by its extension or its own header first).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
-    Fit,
     IntervalsWellness,
     IntervalsActivities,
     Hrv4Training,
 }
 
 impl Kind {
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Fit => "FIT",
-            Kind::IntervalsWellness => "intervals.icu wellness",
-            Kind::IntervalsActivities => "intervals.icu activities",
-            Kind::Hrv4Training => "HRV4Training",
-        }
-    }
-
     fn of_header(header: &[String]) -> Option<Kind> {
         let has = |n: &str| header.iter().any(|h| h == n);
         if has("timestamp_measurement") || has("rMSSD") {
@@ -125,7 +110,7 @@ pub fn import_file(path: &Path, zone: Option<Tz>, history: &mut History) -> Vec<
         Some(Kind::IntervalsWellness) => intervals::wellness(&table, history),
         Some(Kind::IntervalsActivities) => intervals::activities(&table, zone, history),
         Some(Kind::Hrv4Training) => hrv4training::read(&table, history),
-        Some(Kind::Fit) | None => vec![Diagnostic::error(
+        None => vec![Diagnostic::error(
             "import::unknown",
             format!("`{name}`: the header names no export recoup knows; it was skipped"),
         )

@@ -11,7 +11,7 @@
 //! - [`config`]: `--deny`, `--warn`, `--allow`, `--select`, `--ignore`.
 //!
 //! The output formats live with the other renderers, in `render::lint`.
-//! An editor integration calls [`lint_texts`]: texts in, diagnostics out.
+//! Tests lint texts without files through `lint_texts`.
 
 pub mod allow;
 pub mod config;
@@ -98,6 +98,9 @@ pub fn run(paths: &[PathBuf], config: &Config) -> Result<Vec<Finding>, Vec<Diagn
 /// For editors: lint a coach's rule texts `(name, text)` with the shipped
 /// protocols, and return every diagnostic (codes, spans, help, and a
 /// `suggestion` where there is one obvious edit).
+// The tests' entry (through the `internals` feature); the language server
+// lints through `lint::run` like the command line.
+#[cfg(any(test, feature = "internals"))]
 pub fn lint_texts(texts: &[(String, String)], config: &Config) -> Vec<Diagnostic> {
     let mut sources: Vec<(Arc<SourceFile>, bool)> = Vec::new();
     let replaced = |shipped: &str| {
