@@ -378,8 +378,12 @@ fn run(program: &Program, facts: &[Value], detail: Detail, out: &mut Outcome) {
             }
         }
         // Arithmetic that failed in the rule itself, not in a define.
-        if let Some(failure) = ev.failure.take().filter(|_| matches!(outcome.status, Status::Unknown)) {
-            out.failed_rules.push((rules.len(), failure));
+        // (Read before taken: failures are rare, and most rules need no
+        // write to clear one.)
+        if ev.failure.get().is_some() {
+            if let Some(failure) = ev.failure.take().filter(|_| matches!(outcome.status, Status::Unknown)) {
+                out.failed_rules.push((rules.len(), failure));
+            }
         }
         rules.push(outcome);
     }
