@@ -169,6 +169,10 @@ pub struct Logic {
     /// conditions, only if it fired. Otherwise deciding first would only
     /// add a second pass for every rule that fires.
     pub first: bool,
+    /// Whether `when` is leaves joined by `and` alone (`and not` too) and
+    /// there is no `unless`: most rules. Such a rule is decided by a loop
+    /// over its leaves, with nothing to dispatch on but the leaf.
+    pub conjunction: bool,
 }
 
 impl Program {
@@ -186,7 +190,12 @@ impl Code {
             let unless = rule.unless.as_ref().map_or(0..0, |u| code.emit(u));
             let ops = when.len() + unless.len();
             let steps = walk_steps(&rule.when) + rule.unless.as_ref().map_or(0, walk_steps);
-            code.rules.push(Logic { when, unless, first: steps >= 3 * ops });
+            let conjunction = unless.is_empty()
+                && code
+                    .ops
+                    .get(when.start as usize..when.end as usize)
+                    .is_some_and(|ops| ops.iter().all(|op| matches!(op, Op::Leaf(Join::And | Join::AndNot, _))));
+            code.rules.push(Logic { when, unless, first: steps >= 3 * ops, conjunction });
         }
         code.any_suppresses = program.rules.iter().any(|r| !r.suppressed_by.is_empty());
         code.any_tags = program.rules.iter().any(|r| !r.for_tags.is_empty() || !r.against_tags.is_empty());

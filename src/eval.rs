@@ -677,12 +677,38 @@ impl<'a> Evaluator<'a> {
     #[inline(always)]
     fn decide_rule(&self, i: usize, rule: &RuleDef) -> Status {
         let Some(logic) = self.code.rules.get(i) else { return self.decide_status::<false>(rule, &mut Vec::new()) };
+        if logic.conjunction {
+            return match self.conjunction(logic.when.clone()) {
+                Tri::True => Status::Fired,
+                Tri::False => Status::NotFired,
+                Tri::Unknown => Status::Unknown,
+            };
+        }
         match self.exec(logic.when.clone()) {
             Tri::True if !logic.unless.is_empty() && self.exec(logic.unless.clone()) == Tri::True => Status::NotFired,
             Tri::True => Status::Fired,
             Tri::False => Status::NotFired,
             Tri::Unknown => Status::Unknown,
         }
+    }
+
+    /// A condition of leaves joined by `and` (`Logic::conjunction`): false
+    /// at the first false leaf, else unknown if any leaf is.
+    #[inline(always)]
+    fn conjunction(&self, ops: Range<u32>) -> Tri {
+        let mut acc = Tri::True;
+        for op in self.code.ops.get(ops.start as usize..ops.end as usize).unwrap_or_default() {
+            // Only leaves, by `Logic::conjunction`; anything else is run as
+            // the general code would.
+            let Op::Leaf(join, leaf) = op else { return self.exec(ops) };
+            let truth = self.leaf(leaf);
+            let truth = if *join == Join::AndNot { !truth } else { truth };
+            if truth == Tri::False {
+                return Tri::False;
+            }
+            acc = acc.min(truth);
+        }
+        acc
     }
 
     /// Run one condition's operations (`decision::Op`) and give its truth.

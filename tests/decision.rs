@@ -148,3 +148,23 @@ fn logic_too_deep_for_the_stack_is_left_to_the_tree() {
         assert_eq!(flat, tree, "state:\n{state}");
     }
 }
+
+#[test]
+fn a_rule_of_leaves_joined_by_and_is_decided_as_a_conjunction() {
+    let program = program(&[
+        ("all", "symptoms.soreness >= 1 and hrv.trend is down and not symptoms.heavy_legs"),
+        (
+            "guarded_all",
+            "(symptoms.soreness is known and symptoms.soreness >= 5) and (hrv.trend is known and hrv.trend in [down])",
+        ),
+        ("some", "symptoms.soreness >= 1 or hrv.trend is down"),
+        ("nested", "symptoms.soreness >= 1 and (hrv.trend is down or symptoms.heavy_legs)"),
+    ]);
+    let code = program.decision_code();
+    let conjunction: Vec<bool> = code.rules.iter().map(|l| l.conjunction).collect();
+    assert_eq!(conjunction, [true, true, false, false]);
+    for state in STATES {
+        let (flat, tree) = statuses(&program, &format!("{NOW}{state}"));
+        assert_eq!(flat, tree, "state:\n{state}");
+    }
+}
