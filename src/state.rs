@@ -154,8 +154,9 @@ fn load_node_with<N: Input>(
         schema,
         file,
         errors: Vec::new(),
-        facts: vec![Value::Missing; count],
-        spans: vec![None; count],
+        facts: std::iter::repeat_with(|| Value::Missing).take(count).collect(),
+        // Empty for a value held in memory: every place would be empty.
+        spans: if N::POSITIONS { vec![None; count] } else { Vec::new() },
         written: vec![false; count],
         group_spans: Vec::new(),
         series_spans: Vec::new(),

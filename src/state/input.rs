@@ -30,6 +30,9 @@ pub trait Input: Sized {
     type Entries<'a>: Iterator<Item = Field<'a, Self>> + Clone
     where
         Self: 'a;
+    /// Whether values were written somewhere (text), so that where each
+    /// fact was written is worth keeping.
+    const POSITIONS: bool = true;
     fn view(&self) -> View<'_, Self>;
     /// Where the value was written (empty for a value held in memory).
     fn span(&self) -> Span;
@@ -73,6 +76,9 @@ impl Input for serde_json::Value {
         serde_json::map::Iter<'a>,
         fn((&'a String, &'a serde_json::Value)) -> Field<'a, serde_json::Value>,
     >;
+    /// A value held in memory was written nowhere: its facts' places are
+    /// all empty, so none is kept.
+    const POSITIONS: bool = false;
 
     fn view(&self) -> View<'_, Self> {
         use serde_json::Value as J;
