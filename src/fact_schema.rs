@@ -81,6 +81,12 @@ impl<'p> FactSchema<'p> {
         self.table.time_zone
     }
 
+    /// The facts whose value, or absence, is checked once the whole state
+    /// is read (see `FactTable::checked`).
+    pub(crate) fn checked(&self) -> &'p [usize] {
+        &self.table.checked
+    }
+
     /// The group a fact is written in.
     pub(crate) fn parent_of(&self, fact: usize) -> usize {
         self.table.parent.get(fact).copied().unwrap_or(ROOT)
@@ -101,6 +107,11 @@ pub struct FactTable {
     /// The group each fact is written in, by slot.
     parent: Vec<usize>,
     time_zone: Option<usize>,
+    /// The facts the loader's last pass must look at, in slot order: those
+    /// with a default, required ones, and those with `requires`, `past` or
+    /// readings. An optional plain fact needs nothing more once read, and
+    /// a platform's schema is mostly such facts.
+    checked: Vec<usize>,
 }
 
 /// A map in the state file that holds fields (`last_session:`), or the
@@ -127,6 +138,7 @@ impl FactTable {
             groups: vec![Group { path: String::new(), parent: ROOT, children: Vec::new() }],
             parent: Vec::with_capacity(facts.len()),
             time_zone: None,
+            checked: Vec::new(),
         };
         for (slot, fact) in facts.iter().enumerate() {
             let mut group = ROOT;
@@ -149,6 +161,10 @@ impl FactTable {
             }
             if fact.path == TIME_ZONE_FACT {
                 table.time_zone = Some(slot);
+            }
+            let series = matches!(fact.ty, crate::value::Ty::Series(_));
+            if fact.default.is_some() || !fact.optional || fact.requires.is_some() || fact.past || series {
+                table.checked.push(slot);
             }
         }
         table

@@ -157,7 +157,7 @@ fn load_node_with<N: Input>(
         facts: std::iter::repeat_with(|| Value::Missing).take(count).collect(),
         // Empty for a value held in memory: every place would be empty.
         spans: if N::POSITIONS { vec![None; count] } else { Vec::new() },
-        written: vec![false; count],
+        rejected: Vec::new(),
         group_spans: Vec::new(),
         series_spans: Vec::new(),
         local_times: Vec::new(),
@@ -186,7 +186,8 @@ fn load_node_with<N: Input>(
     let now_value = loader.resolve_now(now, zone.as_ref());
     loader.resolve_local_times(zone.as_ref(), now_value);
     if let (Some(supply), Some(now)) = (supplement, now_value) {
-        for (slot, value) in supply(&schema, &loader.facts, &loader.written, now) {
+        let written: Vec<bool> = (0..count).map(|i| loader.written(i)).collect();
+        for (slot, value) in supply(&schema, &loader.facts, &written, now) {
             if let Some(v) = loader.facts.get_mut(slot).filter(|v| v.is_missing()) {
                 *v = value;
             }
@@ -206,9 +207,10 @@ struct Loader<'a> {
     errors: Vec<Diagnostic>,
     facts: Vec<Value>,
     spans: Vec<Option<Span>>,
-    /// Facts the file wrote, valid or not: an invalid value is reported once,
-    /// not again as missing.
-    written: Vec<bool>,
+    /// Facts the file wrote with a value that was rejected (and reported):
+    /// such a fact is not reported again as missing. Empty for a valid
+    /// state, so a fact is written exactly when it has a value or is here.
+    rejected: Vec<usize>,
     /// Where each reading of a series was written, for readings dated after
     /// `now`: fact, date, where. Empty unless the state has series.
     series_spans: Vec<(usize, NaiveDate, Span)>,
@@ -468,7 +470,7 @@ impl Loader<'_> {
     /// was reported already, so it is not reported again for every time.
     fn resolve_local_times(&mut self, zone: Option<&Tz>, now: Option<DateTime<FixedOffset>>) {
         let now_slot = self.schema.now_slot.map(|s| s as usize);
-        let zone_written = self.schema.time_zone_slot().is_some_and(|i| self.written.get(i) == Some(&true));
+        let zone_written = self.schema.time_zone_slot().is_some_and(|i| self.written(i));
         for (index, item, local, span) in std::mem::take(&mut self.local_times) {
             if Some(index) == now_slot {
                 continue;
@@ -477,16 +479,16 @@ impl Loader<'_> {
             let resolved = match (zone, now) {
                 (Some(zone), _) => in_zone(zone, local),
                 (None, _) if zone_written => {
-                    self.set_missing(index);
+                    self.reject(index);
                     continue;
                 }
                 (None, Some(now)) => now.offset().from_local_datetime(&local).single().ok_or_else(String::new),
                 (None, None) if self.no_zone_reported => {
-                    self.set_missing(index);
+                    self.reject(index);
                     continue;
                 }
                 (None, None) => {
-                    self.set_missing(index);
+                    self.reject(index);
                     self.no_zone_reported = true;
                     self.error(
                         "state::date",
@@ -501,7 +503,7 @@ impl Loader<'_> {
             match resolved {
                 Ok(t) => self.set_instant(index, item, t),
                 Err(why) => {
-                    self.set_missing(index);
+                    self.reject(index);
                     self.error(
                         "state::date",
                         format!("`{path}`: {local} {why}"),
@@ -514,9 +516,18 @@ impl Loader<'_> {
         }
     }
 
-    fn set_missing(&mut self, index: usize) {
+    /// A written value found wrong after it was read (a local time the
+    /// clocks skip, or in a zone that was itself wrong): it no longer
+    /// counts, and is not reported as missing on top of its own error.
+    /// Out of line: only a mistake comes here.
+    #[cold]
+    #[inline(never)]
+    fn reject(&mut self, index: usize) {
         if let Some(slot) = self.facts.get_mut(index) {
             *slot = Value::Missing;
+        }
+        if !self.rejected.contains(&index) {
+            self.rejected.push(index);
         }
     }
 
@@ -538,9 +549,6 @@ impl Loader<'_> {
     fn fact<N: Input>(&mut self, index: usize, node: &N) {
         let Some(fact) = self.schema.facts.get(index) else { return };
         let name = Name { path: &fact.path, field: None };
-        if let Some(w) = self.written.get_mut(index) {
-            *w = true;
-        }
         let value = match &fact.ty {
             Ty::List(item) => match node.view() {
                 View::Seq(items) => {
@@ -557,13 +565,15 @@ impl Loader<'_> {
             Ty::Series(dim) => self.series(index, name, *dim, node),
             ty => self.scalar(index, name, ty, node),
         };
-        if let Some(v) = value {
-            if let Some(slot) = self.facts.get_mut(index) {
-                *slot = v;
-            }
-            if let Some(slot) = self.spans.get_mut(index) {
-                *slot = Some(node.span());
-            }
+        let Some(v) = value else {
+            self.reject(index);
+            return;
+        };
+        if let Some(slot) = self.facts.get_mut(index) {
+            *slot = v;
+        }
+        if let Some(slot) = self.spans.get_mut(index) {
+            *slot = Some(node.span());
         }
     }
 
@@ -728,6 +738,11 @@ impl Loader<'_> {
             },
             _ => self.type_error(path, ty, node),
         }
+    }
+
+    /// Whether the file wrote the fact at `index`, valid or not.
+    fn written(&self, index: usize) -> bool {
+        self.facts.get(index).is_some_and(|v| !v.is_missing()) || self.rejected.contains(&index)
     }
 
     /// Whether the fact at `index` is in a group written as something other
@@ -898,20 +913,22 @@ impl Loader<'_> {
         let slot = self.schema.now_slot? as usize;
         if let Some(at) = self.local_times.iter().position(|(i, ..)| *i == slot) {
             let (_, _, local, span) = self.local_times.remove(at);
-            let zone_written = self.schema.time_zone_slot().is_some_and(|i| self.written.get(i) == Some(&true));
+            let zone_written = self.schema.time_zone_slot().is_some_and(|i| self.written(i));
             let resolved = match zone {
                 Some(zone) => in_zone(zone, local).map(Some),
                 None if zone_written => Ok(None),
                 None => Err(String::from("has no offset and the state names no time zone")),
             };
             match resolved {
-                Ok(t) => {
+                Ok(Some(t)) => {
                     if let Some(v) = self.facts.get_mut(slot) {
-                        *v = t.map_or(Value::Missing, Value::Instant);
+                        *v = Value::Instant(t);
                     }
                 }
+                // In a time zone that was wrong, and reported.
+                Ok(None) => self.reject(slot),
                 Err(why) => {
-                    self.set_missing(slot);
+                    self.reject(slot);
                     let help = if zone.is_some() {
                         "write the offset, e.g. `2026-03-29T03:30:00+02:00`".to_string()
                     } else {
@@ -926,7 +943,7 @@ impl Loader<'_> {
                 }
             }
         }
-        let written_bad = self.written.get(slot) == Some(&true) && self.facts.get(slot).is_some_and(Value::is_missing);
+        let written_bad = self.rejected.contains(&slot) && self.facts.get(slot).is_some_and(Value::is_missing);
         let chosen = match (now.override_now, self.facts.get(slot)) {
             (Some(t), _) => Some(t),
             (None, Some(Value::Instant(t))) => Some(*t),
@@ -943,14 +960,15 @@ impl Loader<'_> {
     /// look at more than one value.
     fn finish(&mut self, now: Option<DateTime<FixedOffset>>) {
         let schema = self.schema;
-        for (i, fact) in schema.facts.iter().enumerate() {
+        for &i in schema.checked() {
+            let Some(fact) = schema.facts.get(i) else { continue };
             let present = self.facts.get(i).is_some_and(|v| !v.is_missing());
             if !present {
                 if let Some(d) = &fact.default {
                     if let Some(slot) = self.facts.get_mut(i) {
                         *slot = d.clone();
                     }
-                } else if !fact.optional && !self.written.get(i).copied().unwrap_or(false) && !self.in_broken_group(i) {
+                } else if !fact.optional && !self.written(i) && !self.in_broken_group(i) {
                     let (parent, _) = fact.path.rsplit_once('.').unwrap_or(("", &fact.path));
                     let field = fact.path.rsplit('.').next().unwrap_or(&fact.path);
                     let doc = fact.doc.as_deref().map(|d| format!(" ({d})")).unwrap_or_default();
@@ -977,7 +995,7 @@ impl Loader<'_> {
             let span = self.spans.get(i).copied().flatten().unwrap_or_default();
             if let Some(other) = fact.requires {
                 // A malformed `other` was reported already; it was given.
-                if self.facts.get(other).is_some_and(Value::is_missing) && self.written.get(other) != Some(&true) {
+                if !self.written(other) {
                     let other_path = schema.facts.get(other).map_or("", |f| f.path.as_str());
                     self.error(
                         "state::requires",
