@@ -6,7 +6,8 @@
 //! whole program.
 
 use crate::program::{Fact, Program, Slot};
-use crate::value::EnumType;
+use crate::units::Unit;
+use crate::value::{EnumType, Ty};
 
 /// A borrowed view of what a state may hold; see the module docs. Made from
 /// a program with [`Program::fact_schema`] (or `From<&Program>`).
@@ -87,6 +88,11 @@ impl<'p> FactSchema<'p> {
         &self.table.checked
     }
 
+    /// How the fact at `slot` is read the quick way.
+    pub(crate) fn quick(&self, slot: usize) -> Quick {
+        self.table.quick.get(slot).copied().unwrap_or(Quick::Full)
+    }
+
     /// The group a fact is written in.
     pub(crate) fn parent_of(&self, fact: usize) -> usize {
         self.table.parent.get(fact).copied().unwrap_or(ROOT)
@@ -112,6 +118,40 @@ pub struct FactTable {
     /// readings. An optional plain fact needs nothing more once read, and
     /// a platform's schema is mostly such facts.
     checked: Vec<usize>,
+    /// How each fact's value is read when it is of a common kind, by slot.
+    quick: Vec<Quick>,
+}
+
+/// What the state loader needs to take a number, a truth value or a word of
+/// an enum at once, by slot: a small copy of the fact's type, unit and
+/// bounds (a `Fact` is some 200 bytes, most of them never looked at when a
+/// value is right). A value the quick way does not take, a wrong one among
+/// them, goes the full way (`Loader::fact`), which says what is wrong.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Quick {
+    /// A quantity or a count written as a number: the unit it is read in,
+    /// and the bounds it must lie within (infinite where there are none).
+    Number { unit: Unit, low: f64, high: f64 },
+    Bool,
+    /// The index of the enum in the schema's enums.
+    Enum(usize),
+    /// Text, dates, times, lists, series: always the full way.
+    Full,
+}
+
+impl Quick {
+    fn of(fact: &Fact) -> Quick {
+        match fact.ty {
+            Ty::Num(dim) => Quick::Number {
+                unit: fact.unit.unwrap_or(Unit::new(dim, 1.0, 0.0)),
+                low: fact.low.unwrap_or(f64::NEG_INFINITY),
+                high: fact.high.unwrap_or(f64::INFINITY),
+            },
+            Ty::Bool => Quick::Bool,
+            Ty::Enum(e) => Quick::Enum(e),
+            _ => Quick::Full,
+        }
+    }
 }
 
 /// A map in the state file that holds fields (`last_session:`), or the
@@ -139,6 +179,7 @@ impl FactTable {
             parent: Vec::with_capacity(facts.len()),
             time_zone: None,
             checked: Vec::new(),
+            quick: facts.iter().map(Quick::of).collect(),
         };
         for (slot, fact) in facts.iter().enumerate() {
             let mut group = ROOT;
@@ -162,7 +203,7 @@ impl FactTable {
             if fact.path == TIME_ZONE_FACT {
                 table.time_zone = Some(slot);
             }
-            let series = matches!(fact.ty, crate::value::Ty::Series(_));
+            let series = matches!(fact.ty, Ty::Series(_));
             if fact.default.is_some() || !fact.optional || fact.requires.is_some() || fact.past || series {
                 table.checked.push(slot);
             }

@@ -11,7 +11,7 @@ use chrono_tz::Tz;
 
 use crate::diagnostic::{suggest, Diagnostic, SourceFile, Span};
 pub use crate::fact_schema::TIME_ZONE_FACT;
-use crate::fact_schema::{FactSchema, Target, ROOT};
+use crate::fact_schema::{FactSchema, Quick, Target, ROOT};
 use crate::program::Program;
 use crate::units::{self, Dim, UnitSystem};
 use crate::value::{Reading, Ty, Value};
@@ -233,8 +233,31 @@ struct Loader<'a> {
     no_zone_reported: bool,
 }
 
-/// A time written without an offset: `2026-11-28T07:30`, `2026-11-28 07:30`,
-/// with or without seconds.
+/// A value taken the quick way: a number in its fact's bounds, a truth
+/// value, a word of its enum. `None` for anything else, to be read the full
+/// way (`Loader::fact`), which takes the same values to the same facts (a
+/// test holds them to it) and says what is wrong with the others. Most of
+/// a platform's facts are of these kinds, and most values are right.
+#[inline(always)]
+fn quick<N: Input>(how: Quick, view: &View<'_, N>, enums: &[crate::value::EnumType]) -> Option<Value> {
+    let number = |unit: units::Unit, low: f64, high: f64, x: f64| {
+        let v = unit.to_canonical(x);
+        (v.is_finite() && v >= low && v <= high).then_some(Value::Num(v))
+    };
+    match (how, view) {
+        (Quick::Number { unit, low, high }, View::Int(i)) => number(unit, low, high, *i as f64),
+        (Quick::Number { unit, low, high }, View::Float(f)) => number(unit, low, high, *f),
+        (Quick::Bool, View::Bool(b)) => Some(Value::Bool(*b)),
+        (Quick::Enum(e), View::Str(s)) => {
+            let at = enums.get(e)?.values.iter().position(|v| v == s)?;
+            u16::try_from(at).ok().map(Value::Enum)
+        }
+        _ => None,
+    }
+}
+
+/// A number that stayed finite once read in its unit; `written` is how it
+/// was written, for the error.
 fn finite(v: f64, written: impl FnOnce() -> String) -> Result<f64, units::UnitError> {
     if v.is_finite() {
         return Ok(v);
@@ -278,6 +301,8 @@ fn plausible_year(year: i32) -> bool {
     (FIRST_YEAR..=LAST_YEAR).contains(&year)
 }
 
+/// A time written without an offset: `2026-11-28T07:30`, `2026-11-28 07:30`,
+/// with or without seconds.
 pub fn parse_local_time(text: &str) -> Option<NaiveDateTime> {
     ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
         .iter()
@@ -328,8 +353,11 @@ impl Loader<'_> {
         for entry in entries {
             match schema.child(group, entry.key, &mut hint) {
                 Some(Target::Fact(index)) => {
-                    if !matches!(entry.value.view(), View::Null) {
-                        self.fact(index, entry.value);
+                    let view = entry.value.view();
+                    match quick(schema.quick(index), &view, schema.enums) {
+                        Some(value) => self.store(index, value, entry.value),
+                        None if matches!(view, View::Null) => {}
+                        None => self.fact(index, entry.value),
                     }
                     continue;
                 }
@@ -565,15 +593,22 @@ impl Loader<'_> {
             Ty::Series(dim) => self.series(index, name, *dim, node),
             ty => self.scalar(index, name, ty, node),
         };
-        let Some(v) = value else {
-            self.reject(index);
-            return;
-        };
-        if let Some(slot) = self.facts.get_mut(index) {
-            *slot = v;
+        match value {
+            Some(v) => self.store(index, v, node),
+            None => self.reject(index),
         }
-        if let Some(slot) = self.spans.get_mut(index) {
-            *slot = Some(node.span());
+    }
+
+    /// A fact's value, read from `node`.
+    #[inline(always)]
+    fn store<N: Input>(&mut self, index: usize, value: Value, node: &N) {
+        if let Some(slot) = self.facts.get_mut(index) {
+            *slot = value;
+        }
+        if N::POSITIONS {
+            if let Some(slot) = self.spans.get_mut(index) {
+                *slot = Some(node.span());
+            }
         }
     }
 
@@ -1043,5 +1078,76 @@ impl Loader<'_> {
                 _ => {}
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The quick way and the full way agree: every value the quick way
+    /// takes, the full way takes to the same fact without a word; every
+    /// value of a kind the quick way reads (a number for a quantity or a
+    /// count, a truth value, a word) that the full way takes silently, the
+    /// quick way takes too. Over every fact of the shipped program and
+    /// values at and past their bounds.
+    #[test]
+    fn the_quick_way_takes_what_the_full_way_takes() {
+        let program = crate::api::Compiler::new().compile().expect("the shipped protocols compile");
+        let schema = program.fact_schema();
+        let file = SourceFile::new("state.json", "");
+        let mut values: Vec<serde_json::Value> = [
+            -1e300, -400.0, -1.0, -0.0, 0.0, 0.25, 1.0, 9.99, 10.0, 10.01, 24.0, 25.0, 47.9, 100.0, 101.0, 250.0,
+            365.0, 400.0, 500.0, 2880.0, 3650.0, 1e9, 1e300,
+        ]
+        .iter()
+        .map(|f| serde_json::json!(f))
+        .collect();
+        values.extend([i64::MIN, -1, 0, 1, 3, 10, 11, 40, 100, 104, 250, 366, 3651, i64::MAX].map(|i| serde_json::json!(i)));
+        values.extend([serde_json::json!(u64::MAX), serde_json::json!(true), serde_json::json!(false)]);
+        values.extend(["nope", "10 km", "", "2026-11-28"].map(|s| serde_json::json!(s)));
+        for e in schema.enums {
+            values.extend(e.values.iter().map(|v| serde_json::json!(v)));
+        }
+        let mut taken = 0;
+        for (index, fact) in schema.facts.iter().enumerate() {
+            for value in &values {
+                let fast = quick(schema.quick(index), &value.view(), schema.enums);
+                let mut loader = Loader {
+                    schema,
+                    file: &file,
+                    errors: Vec::new(),
+                    facts: vec![Value::Missing; schema.facts.len()],
+                    spans: Vec::new(),
+                    rejected: Vec::new(),
+                    group_spans: Vec::new(),
+                    series_spans: Vec::new(),
+                    local_times: Vec::new(),
+                    list_item: None,
+                    broken_groups: Vec::new(),
+                    no_zone_reported: false,
+                };
+                loader.fact(index, value);
+                let full = loader.facts.get(index).filter(|v| !v.is_missing() && loader.errors.is_empty());
+                let quick_kind = matches!(
+                    (schema.quick(index), value),
+                    (Quick::Number { .. }, serde_json::Value::Number(_))
+                        | (Quick::Bool, serde_json::Value::Bool(_))
+                        | (Quick::Enum(_), serde_json::Value::String(_))
+                );
+                match (&fast, full) {
+                    (Some(f), Some(v)) => {
+                        assert_eq!(f, v, "`{}` = {value}", fact.path);
+                        taken += 1;
+                    }
+                    (Some(f), None) => panic!("`{}` = {value}: the quick way took {f:?}, the full way did not", fact.path),
+                    (None, Some(v)) if quick_kind => {
+                        panic!("`{}` = {value}: the full way took {v:?}, the quick way did not", fact.path)
+                    }
+                    _ => {}
+                }
+            }
+        }
+        assert!(taken > 200, "only {taken} values were taken the quick way");
     }
 }
