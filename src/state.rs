@@ -405,11 +405,15 @@ impl Loader<'_> {
 
     /// A group of fields (`last_session:`) as written.
     fn group<N: Input>(&mut self, group: usize, entry: &Field<'_, N>) {
-        if self.group_spans.len() <= group {
-            self.group_spans.resize(group + 1, None);
-        }
-        if let Some(slot) = self.group_spans.get_mut(group) {
-            *slot = Some(entry.key_span);
+        // A value held in memory has no places to point at (and is read
+        // again as text when it is rejected, for diagnostics that do).
+        if N::POSITIONS {
+            if self.group_spans.len() <= group {
+                self.group_spans.resize(group + 1, None);
+            }
+            if let Some(slot) = self.group_spans.get_mut(group) {
+                *slot = Some(entry.key_span);
+            }
         }
         match entry.value.view() {
             View::Map(entries) => self.map::<N>(entries, group),
