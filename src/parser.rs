@@ -213,6 +213,10 @@ const KEYWORDS: &[&str] = &[
     "else",
 ];
 
+/// The grammar's other keywords (its `keyword` rule): never a misspelling
+/// worth suggesting, but no more a name than those above.
+const RESERVED: &[&str] = &["list", "series", "past", "requires", "as"];
+
 /// What pest's error says was expected where it stopped, as words.
 ///
 /// pest reports the rules it tried at the furthest point a *rule* was
@@ -321,6 +325,9 @@ fn syntax_error(file: &Arc<SourceFile>, error: &pest::error::Error<Rule>) -> Dia
     expected.retain(|e| word.is_empty() || *e != found_code);
     expected.sort_unstable();
     expected.dedup();
+    if let Some(d) = keyword_as_name(file, start, &expected) {
+        return d;
+    }
     let brace = expected.iter().any(|e| e == "`}`");
     let keyword = KEYWORDS.contains(&word.as_str());
     if brace && (rest.trim().is_empty() || keyword) {
@@ -350,6 +357,28 @@ fn syntax_error(file: &Arc<SourceFile>, error: &pest::error::Error<Rule>) -> Dia
         .in_file(file)
         .label(Span::new(start, start + found_len), format!("expected {expected_text}"))
         .help(help)
+}
+
+/// A keyword written where a name goes (`rule define {`). The grammar
+/// reads the word to see that it is a keyword, so the error lands just
+/// after it, on whatever follows ("expected a name, found ` `"); say what
+/// the word is instead, at the word.
+fn keyword_as_name(file: &Arc<SourceFile>, at: usize, expected: &[String]) -> Option<Diagnostic> {
+    if !expected.iter().any(|e| e == "a name") {
+        return None;
+    }
+    let before = file.text.get(..at)?;
+    let start = before.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_').len();
+    let word = before.get(start..)?;
+    if !KEYWORDS.contains(&word) && !RESERVED.contains(&word) {
+        return None;
+    }
+    Some(
+        Diagnostic::error("parse::syntax", format!("`{word}` is a keyword, so it cannot be a name"))
+            .in_file(file)
+            .label(Span::new(start, at), "a keyword")
+            .help(format!("choose another name, such as `my_{word}`; the README section on the protocol language lists the keywords")),
+    )
 }
 
 /// A `#` inside a string's `{…}` starts a comment that runs to the end of

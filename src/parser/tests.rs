@@ -89,7 +89,8 @@ fn the_missing_brace_points_at_the_open_one() {
 
 #[test]
 fn the_found_word_is_never_among_the_expected() {
-    for text in ["enum x a }", "enum enum { a }", "define enum = 3", "facts { x: enum }", "protocol p \"x\" { enum }"] {
+    // (`enum enum { a }`, a keyword as a name, is said to be one: below.)
+    for text in ["enum x a }", "facts { x: enum }", "protocol p \"x\" { enum }"] {
         let (message, _) = syntax_message(text);
         let found = message.rsplit_once(", found ").map(|(_, f)| f.to_string()).unwrap();
         let expected = message.strip_prefix("expected ").unwrap().rsplit_once(", found ").unwrap().0;
@@ -139,4 +140,37 @@ fn the_deepest_file_accepted_parses_on_a_quarter_of_the_parsing_stack() {
         .join()
         .unwrap();
     assert_eq!(parsed, Ok(1));
+}
+
+/// Every keyword of the grammar is known to the diagnostics as one, so
+/// that a keyword written as a name is said to be one.
+#[test]
+fn the_keyword_lists_are_the_grammars() {
+    let grammar = include_str!("../../grammar/recoup.pest");
+    let rule = grammar.split("keyword = _{").nth(1).and_then(|r| r.split('}').next()).unwrap_or_default();
+    let mut words: Vec<&str> = rule.split('"').skip(1).step_by(2).collect();
+    let mut known: Vec<&str> = KEYWORDS.iter().chain(RESERVED).copied().collect();
+    words.sort_unstable();
+    known.sort_unstable();
+    assert!(words.len() > 30, "read {} keywords from the grammar", words.len());
+    assert_eq!(words, known);
+}
+
+#[test]
+fn a_keyword_as_a_name_is_named() {
+    for (text, word) in [
+        ("protocol p \"P\" {\n  rule define {\n    when x\n    advise \"a\"\n  }\n}\n", "define"),
+        ("facts {\n  requires: number?\n}\n", "requires"),
+        ("define true = 3\n", "true"),
+        ("enum enum { a }", "enum"),
+        ("define enum = 3", "enum"),
+    ] {
+        let errors = parse(text).unwrap_err();
+        let d = &errors[0];
+        assert_eq!(d.message, format!("`{word}` is a keyword, so it cannot be a name"), "{text}");
+        let span = d.labels[0].0;
+        assert_eq!(text.get(span.start..span.end), Some(word), "{text}");
+    }
+    // A name that only starts like a keyword is a name.
+    assert!(parse("define defined = 3\n").is_ok());
 }
