@@ -50,6 +50,10 @@ pub(super) fn report_command(
     let watched = || -> Vec<(PathBuf, Option<std::time::SystemTime>)> {
         let mut paths: Vec<PathBuf> = state_files(inputs).into_iter().flatten().collect();
         for dir in &args.protocols {
+            // A folder that cannot be read adds nothing to watch, and is
+            // not reported here: every rebuild reads it again through
+            // `load_program`, which says why (and a folder that comes back
+            // changes what is watched, so the page is rebuilt).
             paths.extend(engine::rule_files(dir).unwrap_or_default());
         }
         paths
