@@ -150,21 +150,7 @@ fn load_node_with<N: Input>(
     supplement: Option<Supplement<'_>>,
 ) -> Result<State, Vec<Diagnostic>> {
     let count = schema.facts.len();
-    let mut loader = Loader {
-        schema,
-        file,
-        errors: Vec::new(),
-        facts: std::iter::repeat_with(|| Value::Missing).take(count).collect(),
-        // Empty for a value held in memory: every place would be empty.
-        spans: if N::POSITIONS { vec![None; count] } else { Vec::new() },
-        rejected: Vec::new(),
-        group_spans: Vec::new(),
-        series_spans: Vec::new(),
-        local_times: Vec::new(),
-        list_item: None,
-        broken_groups: Vec::new(),
-        no_zone_reported: false,
-    };
+    let mut loader = Loader::new::<N>(schema, file);
     match root.view() {
         View::Null => {
             return Err(vec![Diagnostic::error("state::empty", "the state file is empty")
@@ -339,7 +325,27 @@ pub fn in_zone(zone: &Tz, local: NaiveDateTime) -> Result<DateTime<FixedOffset>,
 // Error paths are out of line (`#[cold]`): a state is read field by field
 // in a few hot functions, whose frames stay small when what only a mistake
 // needs (messages, suggestions) is elsewhere.
-impl Loader<'_> {
+impl<'a> Loader<'a> {
+    /// A loader with every fact missing, for a state read from `N`.
+    fn new<N: Input>(schema: FactSchema<'a>, file: &'a Arc<SourceFile>) -> Loader<'a> {
+        let count = schema.facts.len();
+        Loader {
+            schema,
+            file,
+            errors: Vec::new(),
+            facts: std::iter::repeat_with(|| Value::Missing).take(count).collect(),
+            // Empty for a value held in memory: every place would be empty.
+            spans: if N::POSITIONS { vec![None; count] } else { Vec::new() },
+            rejected: Vec::new(),
+            group_spans: Vec::new(),
+            series_spans: Vec::new(),
+            local_times: Vec::new(),
+            list_item: None,
+            broken_groups: Vec::new(),
+            no_zone_reported: false,
+        }
+    }
+
     #[cold]
     #[inline(never)]
     fn error(&mut self, code: &'static str, message: String, span: Span, label: &str, help: Option<String>) {
@@ -1117,20 +1123,7 @@ mod tests {
         for (index, fact) in schema.facts.iter().enumerate() {
             for value in &values {
                 let fast = quick(schema.quick(index), &value.view(), schema.enums);
-                let mut loader = Loader {
-                    schema,
-                    file: &file,
-                    errors: Vec::new(),
-                    facts: vec![Value::Missing; schema.facts.len()],
-                    spans: Vec::new(),
-                    rejected: Vec::new(),
-                    group_spans: Vec::new(),
-                    series_spans: Vec::new(),
-                    local_times: Vec::new(),
-                    list_item: None,
-                    broken_groups: Vec::new(),
-                    no_zone_reported: false,
-                };
+                let mut loader = Loader::new::<serde_json::Value>(schema, &file);
                 loader.fact(index, value);
                 let full = loader.facts.get(index).filter(|v| !v.is_missing() && loader.errors.is_empty());
                 let quick_kind = matches!(
