@@ -143,7 +143,7 @@ impl Quick {
     fn of(fact: &Fact) -> Quick {
         match fact.ty {
             Ty::Num(dim) => Quick::Number {
-                unit: fact.unit.unwrap_or(Unit::new(dim, 1.0, 0.0)),
+                unit: fact.unit.unwrap_or(Unit::canonical(dim)),
                 low: fact.low.unwrap_or(f64::NEG_INFINITY),
                 high: fact.high.unwrap_or(f64::INFINITY),
             },
@@ -203,6 +203,7 @@ impl FactTable {
             if fact.path == TIME_ZONE_FACT {
                 table.time_zone = Some(slot);
             }
+            // What `Loader::finish` looks at; keep the two together.
             let series = matches!(fact.ty, Ty::Series(_));
             if fact.default.is_some() || !fact.optional || fact.requires.is_some() || fact.past || series {
                 table.checked.push(slot);

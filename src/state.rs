@@ -14,7 +14,7 @@ pub use crate::fact_schema::TIME_ZONE_FACT;
 use crate::fact_schema::{FactSchema, Quick, Target, ROOT};
 use crate::program::Program;
 use crate::units::{self, Dim, UnitSystem};
-use crate::value::{Reading, Ty, Value};
+use crate::value::{EnumType, Reading, Ty, Value};
 use crate::yaml;
 
 mod input;
@@ -225,7 +225,7 @@ struct Loader<'a> {
 /// test holds them to it) and says what is wrong with the others. Most of
 /// a platform's facts are of these kinds, and most values are right.
 #[inline(always)]
-fn quick<N: Input>(how: Quick, view: &View<'_, N>, enums: &[crate::value::EnumType]) -> Option<Value> {
+fn quick<N: Input>(how: Quick, view: &View<'_, N>, enums: &[EnumType]) -> Option<Value> {
     let number = |unit: units::Unit, low: f64, high: f64, x: f64| {
         let v = unit.to_canonical(x);
         (v.is_finite() && v >= low && v <= high).then_some(Value::Num(v))
@@ -660,7 +660,7 @@ impl<'a> Loader<'a> {
             // A count or a score has no unit to write, so text is a mistake.
             (Ty::Num(dim), View::Str(_)) if dim.is_none() && plain_number() => self.type_error(path, ty, node),
             (Ty::Num(dim), View::Int(_) | View::Float(_) | View::Str(_)) => {
-                let unit = fact.unit.unwrap_or(units::Unit::new(*dim, 1.0, 0.0));
+                let unit = fact.unit.unwrap_or(units::Unit::canonical(*dim));
                 let parsed = match &view {
                     // A finite number can still overflow once scaled
                     // (`1e308` minutes in seconds): say so, not "n/a".
@@ -1002,7 +1002,9 @@ impl<'a> Loader<'a> {
     }
 
     /// Defaults, required fields, `requires` and `past`: the checks that
-    /// look at more than one value.
+    /// look at more than one value. Only the facts `FactSchema::checked`
+    /// lists are looked at: a check added here must have its facts listed
+    /// there (`FactTable::new`).
     fn finish(&mut self, now: Option<DateTime<FixedOffset>>) {
         let schema = self.schema;
         for &i in schema.checked() {
